@@ -1,0 +1,97 @@
+"""Lower bounds: what a frozen representation (or no representation) cannot beat.
+
+Claim C5 on the linear hard case of NOTES.md section 4, and the Bayes lower
+bound of learning without sources.  The exact Bayes risk behind the Jensen
+bounds is estimated by :func:`bounds.bayes_risk.bayes_risk_monte_carlo`.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from bounds.constants import STANDARD, standard
+from bounds.expression import Bound
+
+__all__ = ["FROZEN_LOWER_BIAS", "FROZEN_LOWER_BAYES", "TARGET_ONLY_BAYES", "BOUNDS"]
+
+_eps = STANDARD["eps"].symbol
+#: eps * s^2 * ||a||^2 with s = sqrt(1/(2 eps)) and ||a|| = 1, kept unsimplified.
+_BIAS = sp.Mul(_eps, sp.Pow(sp.sqrt(sp.Pow(sp.Mul(2, _eps), -1)), 2, evaluate=False),
+               evaluate=False)
+
+_HARD_CASE = (
+    "hard case: x = (x_top, x_bot), x_top in R^(d-k) ~ N(0, eps I), x_bot in R^k ~ N(0, I), "
+    "independent; Sigma = diag(eps I_(d-k), I_k)",
+)
+
+FROZEN_LOWER_BIAS = Bound(
+    name="frozen-lower-bias",
+    statement=(
+        "On the hard case, any head-only predictor on a frozen representation whose span "
+        "lies in the last-k block has excess risk >= eps s^2 ||a||^2 = 1/2 "
+        "(s = sqrt(1/(2 eps)), ||a|| = 1), for every sample and every eps"
+    ),
+    kind="lower",
+    explicit=True,
+    assumptions=_HARD_CASE + (
+        "target theta = s a + b with a a unit vector in the top block (span(B*)), "
+        "b in the last-k block, s = sqrt(1/(2 eps))",
+        "the frozen representation's span lies inside the last-k block "
+        "(orthogonal to B*), and only the head is trained",
+        "population excess risk; holds for every realisation (no expectation needed)",
+    ),
+    derivation="docs/theory/frozen-lower-bias.md",
+    constants=standard("eps"),
+    terms={"bias": _BIAS},
+    monotonicity={"eps": 0},
+    references=("block-diagonal Sigma: the top-block error cannot be reduced",),
+)
+
+FROZEN_LOWER_BAYES = Bound(
+    name="frozen-lower-bayes",
+    statement=(
+        "Bayes risk on the hard case of any target procedure using a frozen representation "
+        "independent of B* and m target samples: >= eps (d-k)/(m eps/sigma^2 + 1/tau2); "
+        "at the default tau2 = 1/(2 eps (d-k)) this is sigma^2 (d-k)/(2 sigma^2 (d-k) + m)"
+    ),
+    kind="lower",
+    explicit=True,
+    assumptions=_HARD_CASE + (
+        "prior: the target's top-block part a ~ N(0, tau2 I_(d-k)) (B* uniform among "
+        "k-frames of the top block, head norm random so that B* w* is Gaussian)",
+        "the learner is given the bottom-block part b exactly, and a frozen "
+        "representation independent of a",
+        "y = x^T theta + sigma * noise with Gaussian noise; population excess risk, "
+        "Bayes risk (expectation over prior, design and noise)",
+    ),
+    derivation="docs/theory/frozen-lower-bayes.md",
+    constants=standard("d", "k", "m", "eps", "sigma", "tau2",
+                       tau2=STANDARD["tau2"].replace(default="1/(2*eps*(d - k))")),
+    terms={"bayes": "eps*(d - k)/(m*eps/sigma**2 + 1/tau2)"},
+    conditions=("k < d",),
+    monotonicity={"d": +1, "k": -1, "m": -1, "eps": +1, "sigma": +1, "tau2": +1},
+    references=("Gaussian posterior covariance; Jensen: tr(A^-1) is convex on SPD matrices",),
+)
+
+TARGET_ONLY_BAYES = Bound(
+    name="target-only-bayes",
+    statement=(
+        "Bayes risk of any procedure using only the m target samples, theta ~ N(0, tau2 I_d), "
+        "Sigma = I: >= d sigma^2 tau2/(m tau2 + sigma^2)"
+    ),
+    kind="lower",
+    explicit=True,
+    assumptions=(
+        "prior theta ~ N(0, tau2 I_d); design rows i.i.d. N(0, I_d)",
+        "y = x^T theta + sigma * noise with Gaussian noise; population excess risk, "
+        "Bayes risk (expectation over prior, design and noise)",
+    ),
+    derivation="docs/theory/target-only-bayes.md",
+    constants=standard("d", "m", "sigma", "tau2"),
+    terms={"bayes": "d*sigma**2*tau2/(m*tau2 + sigma**2)"},
+    monotonicity={"d": +1, "m": -1, "sigma": +1, "tau2": +1},
+    references=("Gaussian posterior covariance; Jensen: tr(A^-1) is convex on SPD matrices",),
+)
+
+#: Bounds defined in this module.
+BOUNDS = (FROZEN_LOWER_BIAS, FROZEN_LOWER_BAYES, TARGET_ONLY_BAYES)

@@ -1,0 +1,104 @@
+"""The learner protocol, in the spirit of scikit-learn estimators.
+
+* Hyper-parameters are keyword arguments of the constructor, stored exactly as
+  given; they are validated when work starts (:meth:`fit`), against the
+  class's declared ``HYPERPARAMETERS`` table.
+* :meth:`fit` learns from the source tasks and returns ``self``;
+  :meth:`adapt` learns the target predictor and returns ``self``.
+* Learned state carries a trailing underscore: ``representation_`` (d x k
+  frame, or ``None`` for learners without one), ``theta_`` (target
+  predictor), ``objective_``, ``n_iter_``, ``converged_`` (source fit) and
+  ``target_objective_``, ``constraint_active_`` (target step).
+* ``SETTING_DEFAULTS`` names the hyper-parameters that the Monte Carlo runner
+  fills from the setting when they are left at ``None`` (``k`` from the
+  setting's rank, ``radius`` from ``delta0``, ``frame`` from the true frame).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+from ..parameters import Parameter, resolve_parameters
+from ..settings.base import SourceData, TargetData
+
+__all__ = ["Learner", "NotFittedError", "target_statistics"]
+
+
+def target_statistics(target: TargetData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The target's sufficient statistics as a batch of one: (S, g, y'y)."""
+    return target.gram[None], target.cross[None], np.array([target.energy])
+
+
+class NotFittedError(RuntimeError):
+    """Raised when ``adapt`` is called before ``fit``."""
+
+
+class Learner:
+    """Base class of all learners."""
+
+    name: ClassVar[str] = ""
+    HYPERPARAMETERS: ClassVar[Mapping[str, Parameter]] = {}
+    SETTING_DEFAULTS: ClassVar[Mapping[str, str]] = {}
+
+    # -- parameters -------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p for p in sig.parameters if p != "self"]
+
+    def get_params(self) -> dict[str, Any]:
+        """Hyper-parameters exactly as given to the constructor."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> "Learner":
+        names = set(self._param_names())
+        for key, value in params.items():
+            if key not in names:
+                raise ValueError(f"unknown hyper-parameter {key!r} for learner {self.name!r}; allowed: {', '.join(sorted(names))}")
+            setattr(self, key, value)
+        return self
+
+    def _validated(self) -> dict[str, Any]:
+        given = {k: v for k, v in self.get_params().items() if v is not None}
+        return resolve_parameters(self.HYPERPARAMETERS, given, owner=f"learner {self.name!r}")
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items() if not isinstance(v, np.ndarray))
+        return f"{type(self).__name__}({args})"
+
+    # -- protocol -----------------------------------------------------------
+    def fit(self, sources: SourceData) -> "Learner":  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def adapt(self, target: TargetData) -> "Learner":  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predictions ``X @ theta_`` of the adapted target predictor."""
+        self._check_adapted()
+        return np.asarray(X) @ self.theta_
+
+    # -- helpers ------------------------------------------------------------
+    def _set_target_solution(self, sol) -> None:
+        """Store a batch-of-one :class:`~simulations.solvers.finetune.FineTuneSolution`."""
+        self.head_ = sol.w[0]
+        self.delta_ = sol.delta[0]
+        self.theta_ = sol.theta[0]
+        self.target_objective_ = float(sol.objective[0])
+        self.constraint_active_ = bool(sol.on_boundary[0])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "representation_"):
+            raise NotFittedError(f"learner {self.name!r} must be fitted on sources (fit) before adapt")
+
+    def _check_adapted(self) -> None:
+        if not hasattr(self, "theta_"):
+            raise NotFittedError(f"learner {self.name!r} must be adapted on the target (adapt) before predict")
+
+    def _check_dim(self, d: int, what: str) -> None:
+        rep = getattr(self, "representation_", None)
+        if rep is not None and rep.shape[0] != d:
+            raise ValueError(f"{what} has dimension {d} but the learner was fitted with d = {rep.shape[0]}")

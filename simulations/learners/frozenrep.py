@@ -1,0 +1,83 @@
+r"""FROZENREP: multi-task least squares with a shared frame (Du et al. 2021).
+
+Source step: :math:`\hat B \in \arg\min_B \frac1T\sum_t\min_{w_t}\frac1n\|y_t - X_t B w_t\|^2`
+(ADAPTREP's objective with radius 0), by alternating exact least squares from
+spectral initialisations.  Target step (``target_step``): ``"head"`` (default)
+is head-only least squares on the frozen frame, minimum-norm when
+:math:`m < k`; ``"finetune"`` applies ADAPTREP's fine-tuning step to the frozen
+frame (what the authors' simulation gave FROZENREP).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..parameters import Parameter, validate_choice, validate_float
+from ..settings.base import SourceData, TargetData
+from ..solvers.finetune import finetune_step, head_only_step
+from ..solvers.shared_frame import fit_shared_frame
+from ..solvers.spectral import initial_frames
+from .adaptrep import FRAME_FIT_PARAMETERS
+from .base import Learner, target_statistics
+
+__all__ = ["FrozenRep"]
+
+
+class FrozenRep(Learner):
+    """FROZENREP learner."""
+
+    name: ClassVar[str] = "frozenrep"
+    HYPERPARAMETERS: ClassVar = {
+        **FRAME_FIT_PARAMETERS,
+        "target_step": Parameter("'head' (head-only least squares) or 'finetune'", "head", validate_choice("head", "finetune")),
+        "radius": Parameter("fine-tuning radius of target_step='finetune', a real >= 0 (default: the setting's delta0)", None, validate_float(0.0)),
+    }
+    SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius"}
+
+    def __init__(
+        self,
+        k: int | None = None,
+        target_step: str = "head",
+        radius: float | None = None,
+        init: str = "spectral",
+        max_iter: int = 500,
+        tol: float = 1e-7,
+    ) -> None:
+        self.k = k
+        self.target_step = target_step
+        self.radius = radius
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, sources: SourceData) -> "FrozenRep":
+        p = self._validated()
+        if p["k"] is None:
+            raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
+        T, n, d = sources.X.shape
+        if p["k"] > d:
+            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
+        S, g, yy = sources.gram, sources.cross, sources.energy
+        fit = fit_shared_frame(
+            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"]), radius=0.0, max_iter=p["max_iter"], tol=p["tol"]
+        )
+        self.representation_ = fit.frame
+        self.source_heads_ = fit.heads
+        self.objective_ = fit.objective
+        self.n_iter_ = fit.n_iter
+        self.converged_ = fit.converged
+        return self
+
+    def adapt(self, target: TargetData) -> "FrozenRep":
+        self._check_fitted()
+        p = self._validated()
+        self._check_dim(target.X.shape[1], "target data")
+        stats = target_statistics(target)
+        if p["target_step"] == "head":
+            sol = head_only_step(*stats, self.representation_, target.n_samples)
+        else:
+            if p["radius"] is None:
+                raise ValueError(f"learner {self.name!r}: parameter 'radius' must be set (a real >= 0) for target_step='finetune'")
+            sol = finetune_step(*stats, self.representation_, target.n_samples, radius=p["radius"])
+        self._set_target_solution(sol)
+        return self

@@ -1,0 +1,183 @@
+"""Data containers and the protocol every task setting follows.
+
+A setting is a seeded generator of (i) source tasks and their data and (ii) a
+target task and its data.  The target may depend on the representation a
+learner has fitted (worst-case targets of the hard instance), so a replicate
+draws the sources once, and the target once per learner from the same seed:
+every learner sees the same design and noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+from ..parameters import Parameter, resolve_parameters
+
+__all__ = ["SourceData", "TargetData", "SourceTruth", "TargetTruth", "Setting"]
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """Samples of the ``T`` source tasks, ``n`` each.
+
+    Attributes
+    ----------
+    X : ndarray, shape (T, n, d)
+    y : ndarray, shape (T, n)
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def n_tasks(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def dim(self) -> int:
+        return self.X.shape[2]
+
+    @cached_property
+    def gram(self) -> np.ndarray:
+        r""":math:`X_t^\top X_t`, shape (T, d, d), in one batched product."""
+        return np.einsum("tni,tnj->tij", self.X, self.X)
+
+    @cached_property
+    def cross(self) -> np.ndarray:
+        r""":math:`X_t^\top y_t`, shape (T, d)."""
+        return np.einsum("tni,tn->ti", self.X, self.y)
+
+    @cached_property
+    def energy(self) -> np.ndarray:
+        r""":math:`y_t^\top y_t`, shape (T,)."""
+        return np.einsum("tn,tn->t", self.y, self.y)
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """The ``m`` target samples: ``X`` (m, d), ``y`` (m,)."""
+
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @cached_property
+    def gram(self) -> np.ndarray:
+        return self.X.T @ self.X
+
+    @cached_property
+    def cross(self) -> np.ndarray:
+        return self.X.T @ self.y
+
+    @cached_property
+    def energy(self) -> float:
+        return float(self.y @ self.y)
+
+
+@dataclass(frozen=True)
+class SourceTruth:
+    """The true source tasks.
+
+    Attributes
+    ----------
+    frame : ndarray, shape (d, k)
+        Orthonormal shared frame :math:`B^*`.
+    heads : ndarray, shape (T, k)
+        True heads :math:`w_t^*`.
+    perturbations : ndarray, shape (T, d)
+        :math:`v_t`, with :math:`\\|v_t\\| \\le \\delta_0`.
+    covariance : ndarray, shape (d, d)
+        Input covariance :math:`\\Sigma`.
+    nu : float
+        Realised task diversity :math:`\\lambda_{\\min}(\\frac1T\\sum_t w_t^* w_t^{*\\top})`.
+    """
+
+    frame: np.ndarray
+    heads: np.ndarray
+    perturbations: np.ndarray
+    covariance: np.ndarray
+    nu: float
+
+    @property
+    def thetas(self) -> np.ndarray:
+        return self.heads @ self.frame.T + self.perturbations
+
+
+@dataclass(frozen=True)
+class TargetTruth:
+    """The true target task: :math:`\\theta = B^* w + v`."""
+
+    head: np.ndarray
+    perturbation: np.ndarray
+    frame: np.ndarray
+
+    @property
+    def shared(self) -> np.ndarray:
+        return self.frame @ self.head
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.shared + self.perturbation
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Base class of task settings; subclasses declare ``name`` and ``PARAMETERS``.
+
+    Construct with keyword parameters; they are validated at once and the
+    resolved values (defaults filled in) are in :attr:`params`.
+    """
+
+    name: ClassVar[str] = ""
+    PARAMETERS: ClassVar[Mapping[str, Parameter]] = {}
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, **given: Any) -> "Setting":
+        params = resolve_parameters(cls.PARAMETERS, given, owner=f"setting {cls.name!r}")
+        return cls(params=cls._complete(params))
+
+    @classmethod
+    def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """Check cross-parameter constraints and fill derived defaults (override)."""
+        return params
+
+    @property
+    def fine_tuning_radius(self) -> float:
+        """Radius the learners use unless given one: ``delta0``."""
+        return float(self.params["delta0"])
+
+    @property
+    def rank(self) -> int:
+        return int(self.params["k"])
+
+    def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
+        raise NotImplementedError
+
+    def draw_target(
+        self, rng: np.random.Generator, truth: SourceTruth, representation: np.ndarray | None
+    ) -> tuple[TargetTruth, TargetData]:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """Parameters as tidy scalar columns (matrices summarised)."""
+        out = {}
+        for key, value in self.params.items():
+            if isinstance(value, np.ndarray):
+                out[key] = "custom"
+            elif value is None:
+                out[key] = "identity" if key == "Sigma" else None
+            else:
+                out[key] = value
+        return out

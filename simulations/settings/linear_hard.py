@@ -1,0 +1,148 @@
+r"""The ``linear-hard`` setting: the hard instance where frozen representations fail.
+
+Construction (NOTES.md section 4, after the paper's Appendix C)
+---------------------------------------------------------------
+:math:`x = (x_{top}, x_{bot})`, :math:`x_{top} \in \mathbb{R}^{d-k}` with
+covariance :math:`\epsilon I`, :math:`x_{bot} \in \mathbb{R}^k` with
+covariance :math:`I` (default :math:`\epsilon = k/d`), noise :math:`\sigma`
+(default 1).  The shared frame :math:`B^*` is a k-frame inside the top block;
+source task :math:`t` is
+
+.. math:: \theta_t = s\,B^* u_t + \delta_0\, E_{bot} v_t,\qquad s = \sqrt{1/(2\epsilon)},
+
+with :math:`u_t, v_t` independent and uniform on the unit sphere of
+:math:`\mathbb{R}^k` and :math:`E_{bot}` the embedding of the bottom block.
+In prediction space the shared part carries variance :math:`\epsilon s^2 = 1/2`
+and the perturbation :math:`\delta_0^2` (1 by default), so the best frozen
+rank-:math:`k` representation is the perturbation block, orthogonal to
+:math:`B^*`; ADAPTREP's Euclidean budget :math:`\delta_0` absorbs the
+perturbation but not the shared part (norm :math:`s \gg \delta_0`).
+
+NOTES.md places :math:`B^*` on the first :math:`k` coordinates; here it is a
+Haar-random frame of the top block, the same instance up to a rotation of the
+top block (which leaves :math:`\Sigma_{top} = \epsilon I` and every
+rotation-equivariant learner unchanged in distribution), and the randomisation
+the Bayes lower bound ``frozen-lower-bayes`` assumes.
+
+Targets (parameter ``target``)
+------------------------------
+* ``worst`` (default): against the learner's representation :math:`\hat B`,
+  the shared direction :math:`a \in \operatorname{span}(B^*)` and the
+  perturbation direction :math:`b` in the bottom block are unit vectors as
+  orthogonal to :math:`\operatorname{span}(\hat B)` as possible (bottom
+  eigenvectors of :math:`B^{*\top} P_{\hat B} B^*` and of
+  :math:`E_{bot}^\top P_{\hat B} E_{bot}`); :math:`\theta = s a + \delta_0 b`.
+  A learner without a representation gets uniformly random directions.
+* ``random``: uniformly random unit directions whatever the learner.
+* ``gaussian``: :math:`a = r B^* u` with :math:`u` uniform and
+  :math:`r^2 \sim \tau^2\chi^2_{d-k}`, so that, :math:`B^*` being
+  Haar-random, :math:`a \sim N(0, \tau^2 I_{d-k})` in the top block (default
+  :math:`\tau^2 = 1/(2\epsilon(d-k))`, i.e. :math:`E\|s\,\text{shared}\|`
+  matches the construction); :math:`b` uniform times :math:`\delta_0`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+from ..parameters import Parameter, validate_choice, validate_float
+from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
+from .linear import COMMON_PARAMETERS
+from .sampling import gaussian_inputs, random_frame, unit_vectors
+
+__all__ = ["LinearHardSetting"]
+
+
+class LinearHardSetting(Setting):
+    """The hard linear instance (frozen representations fail, ADAPTREP succeeds)."""
+
+    name: ClassVar[str] = "linear-hard"
+    PARAMETERS: ClassVar[Mapping[str, Parameter]] = {
+        **COMMON_PARAMETERS,
+        "delta0": Parameter(
+            "perturbation norm of the construction and default fine-tuning radius, a real >= 0",
+            1.0,
+            validate_float(0.0),
+        ),
+        "eps": Parameter("variance of the top-block inputs, a real > 0 (default k/d)", None, validate_float(0.0, low_open=True)),
+        "target": Parameter(
+            "target choice: 'worst' (against the learner's representation), 'random' or 'gaussian'",
+            "worst",
+            validate_choice("worst", "random", "gaussian"),
+        ),
+        "tau2": Parameter(
+            "prior variance of the Gaussian target's shared part, a real > 0 (default 1/(2 eps (d-k)))",
+            None,
+            validate_float(0.0, low_open=True),
+        ),
+    }
+
+    @classmethod
+    def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
+        d, k = params["d"], params["k"]
+        if d < 2 * k + 1:
+            raise ValueError(f"parameter 'd' must be an integer >= 2k + 1 = {2 * k + 1} for 'linear-hard'; got {d}")
+        if params["eps"] is None:
+            params["eps"] = k / d
+        if params["tau2"] is None:
+            params["tau2"] = 1.0 / (2.0 * params["eps"] * (d - k))
+        return params
+
+    @property
+    def shared_scale(self) -> float:
+        """:math:`s = \\sqrt{1/(2\\epsilon)}`."""
+        return float(np.sqrt(1.0 / (2.0 * self.params["eps"])))
+
+    @property
+    def covariance(self) -> np.ndarray:
+        d, k = self.params["d"], self.params["k"]
+        return np.diag(np.r_[np.full(d - k, self.params["eps"]), np.ones(k)])
+
+    @property
+    def _bottom(self) -> np.ndarray:
+        d, k = self.params["d"], self.params["k"]
+        return np.eye(d)[:, d - k :]
+
+    def _inputs(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        return gaussian_inputs(rng, shape, None) * np.sqrt(np.diag(self.covariance))
+
+    def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
+        p = self.params
+        d, k, T, n = p["d"], p["k"], p["T"], p["n"]
+        frame = np.zeros((d, k))
+        frame[: d - k] = random_frame(rng, d - k, k)
+        heads = self.shared_scale * unit_vectors(rng, T, k)
+        perturbations = p["delta0"] * unit_vectors(rng, T, k) @ self._bottom.T
+        nu = float(np.linalg.eigvalsh(heads.T @ heads / T)[0]) if T >= k else 0.0
+        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance, nu=max(nu, 0.0))
+        X = self._inputs(rng, (T, n, d))
+        y = np.einsum("tnd,td->tn", X, truth.thetas) + p["sigma"] * rng.standard_normal((T, n))
+        return truth, SourceData(X=X, y=y)
+
+    def draw_target(
+        self, rng: np.random.Generator, truth: SourceTruth, representation: np.ndarray | None
+    ) -> tuple[TargetTruth, TargetData]:
+        p = self.params
+        d, k, m = p["d"], p["k"], p["m"]
+        X = self._inputs(rng, (m, d))
+        noise = rng.standard_normal(m)
+        u = unit_vectors(rng, 1, k)[0]
+        v = unit_vectors(rng, 1, k)[0]
+        radius2 = p["tau2"] * rng.chisquare(d - k)
+        if p["target"] == "worst" and representation is not None:
+            Q = np.linalg.qr(representation)[0]
+            u = _least_captured(truth.frame, Q)
+            v = _least_captured(self._bottom, Q)
+        scale = np.sqrt(radius2) if p["target"] == "gaussian" else self.shared_scale
+        target = TargetTruth(head=scale * u, perturbation=p["delta0"] * self._bottom @ v, frame=truth.frame)
+        return target, TargetData(X=X, y=X @ target.theta + p["sigma"] * noise)
+
+
+def _least_captured(frame: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """Unit ``z`` minimising ``||Q^T frame z||``: the direction of span(frame) most orthogonal to span(Q)."""
+    C = Q.T @ frame
+    lam, U = np.linalg.eigh(C.T @ C)
+    z = U[:, 0]
+    return z * (1.0 if z[np.argmax(np.abs(z))] >= 0 else -1.0)

@@ -1,0 +1,54 @@
+"""Random draws shared by the settings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..solvers.linalg import orthonormal_frame
+
+__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "diverse_heads"]
+
+
+def unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
+    """``count`` independent vectors uniform on the unit sphere of R^dim, shape (count, dim)."""
+    z = rng.standard_normal((count, dim))
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    return z / np.where(norms > 0, norms, 1.0)
+
+
+def random_frame(rng: np.random.Generator, d: int, k: int) -> np.ndarray:
+    """A Haar-distributed orthonormal d x k frame."""
+    return orthonormal_frame(rng.standard_normal((d, k)))
+
+
+def gaussian_inputs(rng: np.random.Generator, shape: tuple[int, ...], chol: np.ndarray | None) -> np.ndarray:
+    """Rows N(0, Sigma) with ``Sigma = chol chol^T`` (identity when ``chol`` is None)."""
+    z = rng.standard_normal(shape)
+    return z if chol is None else z @ chol.T
+
+
+def diverse_heads(rng: np.random.Generator, T: int, k: int, scale: float, condition: float) -> tuple[np.ndarray, float]:
+    r"""Heads :math:`w_1..w_T \in R^k` with a prescribed task-diversity spectrum.
+
+    The empirical head covariance :math:`\frac1T W W^\top` (W is k x T) has
+    eigenvalues geometrically spaced from :math:`\lambda_{\max}` down to
+    :math:`\lambda_{\max}/\kappa` (``condition`` = :math:`\kappa`), scaled so
+    that their sum, the mean squared head norm, is ``scale**2``; eigenvectors
+    and the right factor are Haar-random.  With ``T < k`` only ``T``
+    eigenvalues are non-zero.
+
+    Returns
+    -------
+    heads : ndarray, shape (T, k)
+    nu : float
+        Realised diversity :math:`\lambda_{\min}(\frac1T W W^\top)` (0 when T < k).
+    """
+    r = min(T, k)
+    G = rng.standard_normal((k, T))
+    U, _, Vt = np.linalg.svd(G, full_matrices=False)  # U: k x r, Vt: r x T
+    spectrum = condition ** (-np.arange(r) / max(r - 1, 1))
+    spectrum = spectrum * scale**2 / spectrum.sum()
+    W = np.sqrt(T) * (U * np.sqrt(spectrum)) @ Vt
+    cov = W @ W.T / T
+    nu = float(np.linalg.eigvalsh(cov)[0]) if T >= k else 0.0
+    return W.T, max(nu, 0.0)

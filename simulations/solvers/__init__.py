@@ -1,0 +1,12 @@
+"""Exact and iterative solvers used by the learners.
+
+* :mod:`.trust_region` -- ball-constrained and norm-penalised convex quadratics
+  (the trust-region subproblem), batched.
+* :mod:`.finetune` -- the ADAPTREP fine-tuning step over ``(w, delta)`` for a
+  fixed frame, on sufficient statistics.
+* :mod:`.shared_frame` -- alternating exact block minimisation of the
+  multi-task source objectives (ADAPTREP and FROZENREP).
+* :mod:`.spectral` -- spectral initialisations of the shared frame.
+* :mod:`.reference` -- cvxpy formulations that the fast solvers are tested
+  against.
+"""

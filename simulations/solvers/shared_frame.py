@@ -1,0 +1,192 @@
+r"""Alternating exact block minimisation of the multi-task source objectives.
+
+The source objective of ADAPTREP (constrained form) is
+
+.. math::
+
+    F(B, \{w_t, \delta_t\}) = \frac1T\sum_{t=1}^T \frac1n
+        \|y_t - X_t(B w_t + \delta_t)\|^2,\qquad \|\delta_t\|_2 \le r,
+
+and in the penalised form the constraint is replaced by
+:math:`+\rho\|\delta_t\|_2` inside the mean.  FROZENREP is the special case
+:math:`r = 0`.  Only :math:`\operatorname{span}(B)` matters, so ``B`` is kept
+orthonormal.  The method alternates two exact block updates, each a global
+minimisation of :math:`F` over its block, so :math:`F` never increases:
+
+1. given :math:`B`, every task's :math:`(w_t, \delta_t)` by the exact
+   fine-tuning step (:func:`.finetune.finetune_step`, batched over tasks);
+2. given :math:`\{w_t, \delta_t\}`, :math:`B` by the normal equations
+   :math:`\sum_t S_t B w_t w_t^\top = \sum_t (g_t - S_t\delta_t) w_t^\top`,
+   a :math:`dk \times dk` linear system
+   :math:`(\sum_t w_t w_t^\top \otimes S_t)\operatorname{vec}B = \operatorname{vec}(\dots)`;
+   then :math:`B = QR` is re-orthonormalised and :math:`w_t \leftarrow R w_t`
+   (the predictors :math:`B w_t + \delta_t` are unchanged).
+
+The frame step is over-relaxed when that helps: the step
+:math:`B + \omega(B_{exact} - B)` is tried with a growing factor
+:math:`\omega \le 4` and kept only if it does at least as well as the exact
+step, so monotonicity is preserved.  It stops when the relative decrease of
+:math:`F` over one sweep falls below ``tol``.  The problem is non-convex: the
+result is a block-coordinate stationary point.  With several initial frames
+each is run for a few sweeps and the one with the lowest objective is
+continued to convergence.  The balancing term :math:`\|B^\top B - W W^\top\|_F^2` of the
+authors' simulation is not needed: it only removes the scale invariance
+:math:`(B, W) \to (BC, C^{-1}W)`, which the orthonormal parametrisation removes
+as well, and it does not change the minimising predictors (every product
+:math:`BW` has a balanced factorisation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .finetune import finetune_step
+from .linalg import orthonormal_frame
+
+__all__ = ["SharedFrameFit", "fit_shared_frame"]
+
+#: Largest over-relaxation factor of the frame step.
+_OMEGA_MAX = 4.0
+
+
+@dataclass(frozen=True)
+class SharedFrameFit:
+    """Result of :func:`fit_shared_frame`.
+
+    Attributes
+    ----------
+    frame : ndarray, shape (d, k)
+        Orthonormal learned frame.
+    heads : ndarray, shape (T, k)
+    deltas : ndarray, shape (T, d)
+    objective : float
+        Source objective reached.
+    n_iter : int
+        Number of alternating sweeps of the kept run.
+    converged : bool
+        Whether the kept run met the tolerance before ``max_iter``.
+    history : ndarray
+        Objective after every sweep of the kept run.
+    init_objectives : tuple of float
+        Objective reached from each initial frame after the screening sweeps.
+    """
+
+    frame: np.ndarray
+    heads: np.ndarray
+    deltas: np.ndarray
+    objective: float
+    n_iter: int
+    converged: bool
+    history: np.ndarray = field(repr=False)
+    init_objectives: tuple[float, ...] = ()
+
+
+def _update_frame(S, g, heads, deltas):
+    T, d, _ = S.shape
+    k = heads.shape[1]
+    H = np.einsum("ti,tj,tab->iajb", heads, heads, S).reshape(k * d, k * d)
+    R = np.einsum("td,tk->dk", g - np.einsum("tij,tj->ti", S, deltas), heads)
+    rhs = R.T.reshape(-1)
+    try:
+        vec = np.linalg.solve(H, rhs)
+        if not np.all(np.isfinite(vec)):
+            raise np.linalg.LinAlgError
+    except np.linalg.LinAlgError:
+        vec = np.linalg.lstsq(H, rhs, rcond=None)[0]
+    return vec.reshape(k, d).T
+
+
+def _run(S, g, yy, n, frame, radius, penalty, max_iter, tol):
+    k = frame.shape[1]
+    step = finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
+    history = [float(step.objective.mean())]
+    converged = False
+    omega = 1.0
+    it = 0
+    for it in range(1, max_iter + 1):
+        # Exact frame update in the gauge of the current heads: B_old w_t + delta_t = theta_t.
+        B_exact = _update_frame(S, g, step.w, step.delta)
+        candidate = None
+        if omega > 1.0:
+            # Over-relaxed step along B_exact - B_old; kept only if it does at least as well.
+            B_over = frame + omega * (B_exact - frame)
+            if np.linalg.matrix_rank(B_over) == k:
+                trial_frame = orthonormal_frame(B_over)
+                trial = finetune_step(S, g, yy, trial_frame, n, radius=radius, penalty=penalty)
+                candidate = (trial_frame, trial)
+        exact_frame = orthonormal_frame(B_exact) if np.linalg.matrix_rank(B_exact) == k else frame
+        exact = finetune_step(S, g, yy, exact_frame, n, radius=radius, penalty=penalty)
+        if candidate is not None and candidate[1].objective.mean() <= exact.objective.mean():
+            frame, step = candidate
+            omega = min(omega * 1.5, _OMEGA_MAX)
+        else:
+            frame, step = exact_frame, exact
+            omega = 1.0 if candidate is not None else 1.5
+        history.append(float(step.objective.mean()))
+        prev, cur = history[-2], history[-1]
+        if prev - cur <= tol * max(abs(prev), 1e-300):
+            converged = True
+            break
+    return frame, step, np.array(history), it, converged
+
+
+def fit_shared_frame(
+    S: np.ndarray,
+    g: np.ndarray,
+    yy: np.ndarray,
+    n: int,
+    inits: list[np.ndarray],
+    *,
+    radius: float | None = None,
+    penalty: float | None = None,
+    max_iter: int = 500,
+    tol: float = 1e-7,
+    screen_iter: int = 10,
+) -> SharedFrameFit:
+    r"""Fit a shared frame by alternating exact block updates.
+
+    Parameters
+    ----------
+    S, g, yy : ndarray
+        Per-task sufficient statistics :math:`X_t^\top X_t` (T, d, d),
+        :math:`X_t^\top y_t` (T, d), :math:`y_t^\top y_t` (T,).
+    n : int
+        Samples per task.
+    inits : list of ndarray, shape (d, k)
+        Initial frames.  With several, each is run for ``screen_iter`` sweeps
+        and only the one with the lowest objective is continued.
+    radius, penalty : float, optional
+        Constrained (``radius``; 0 gives FROZENREP) or penalised form.
+    max_iter : int
+        Maximum number of alternating sweeps per initial frame.
+    tol : float
+        Relative objective decrease under which a run stops.
+
+    Returns
+    -------
+    SharedFrameFit
+    """
+    if not inits:
+        raise ValueError("at least one initial frame is needed")
+    runs = []
+    for frame0 in inits:
+        budget = max_iter if len(inits) == 1 else min(screen_iter, max_iter)
+        runs.append(_run(S, g, yy, n, orthonormal_frame(frame0), radius, penalty, budget, tol))
+    screened = tuple(float(run[2][-1]) for run in runs)
+    frame, step, history, it, converged = min(runs, key=lambda run: run[2][-1])
+    if not converged and it < max_iter:
+        frame, step, more, extra, converged = _run(S, g, yy, n, frame, radius, penalty, max_iter - it, tol)
+        history = np.concatenate([history, more[1:]])
+        it += extra
+    return SharedFrameFit(
+        frame=frame,
+        heads=step.w,
+        deltas=step.delta,
+        objective=float(history[-1]),
+        n_iter=int(it),
+        converged=bool(converged),
+        history=history,
+        init_objectives=screened,
+    )

@@ -1,0 +1,103 @@
+"""Property tests: each bound moves in each constant as it declares."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from bounds import BOUNDS, Bound, Constant
+
+# Typical ranges for drawing constants (intersected with each domain).
+_INT_MAX = {"s": 40, "width": 200}
+_REAL_MAX = {"fail_prob": 1.0, "delta0": 5.0, "rep_error": 5.0}
+
+
+def _value(const: Constant) -> st.SearchStrategy[float]:
+    if const.integer:
+        lo = int(math.floor(const.lower)) + (1 if const.lower_open else 0)
+        return st.integers(lo, _INT_MAX.get(const.name, 120)).map(float)
+    hi = min(const.upper, _REAL_MAX.get(const.name, 10.0))
+    values = st.floats(const.lower, hi, exclude_min=const.lower_open,
+                       exclude_max=const.upper_open and hi == const.upper)
+    if const.lower_open:  # keep away from 0 where formulas overflow
+        values = values.filter(lambda v: v > 1e-6)
+    return values
+
+
+@st.composite
+def points(draw, bound: Bound, name: str):
+    """A valid point of ``bound`` and a larger valid value of ``name``."""
+    point = {}
+    for cname, const in bound.constants.items():
+        if const.default is not None and cname != name and draw(st.booleans()):
+            continue  # use the default
+        point[cname] = draw(_value(const))
+    const = bound.constants[name]
+    x = point[name]
+    if const.integer:
+        x2 = x + draw(st.integers(1, 30))
+    elif math.isfinite(const.upper):
+        x2 = x + (const.upper - x) * draw(st.floats(0.001, 0.999))
+    else:
+        x2 = x + draw(st.floats(1e-3, 10.0)) * max(x, 1e-2)
+    assume(const.contains(x2))
+    try:
+        bound.validate(**point)
+        bound.validate(**dict(point, **{name: x2}))
+    except ValueError:
+        assume(False)
+    return point, x2
+
+
+def _declared():
+    for b in BOUNDS.values():
+        for c, direction in b.monotonicity.items():
+            if direction:
+                yield pytest.param(b, c, direction, id=f"{b.name}-{c}")
+
+
+def check_monotone(bound: Bound, name: str, direction: int, point: dict, x2: float) -> bool:
+    """Whether moving ``name`` up to ``x2`` moves the bound in ``direction`` (weakly)."""
+    f1 = float(bound.evaluate(**point))
+    f2 = float(bound.evaluate(**dict(point, **{name: x2})))
+    tol = 1e-10 * max(abs(f1), abs(f2), 1e-300)
+    return direction * (f2 - f1) >= -tol
+
+
+def test_declared_monotonicities_cover_the_main_constants():
+    wanted = {"n": -1, "T": -1, "m": -1, "k": +1, "delta0": +1}
+    for b in BOUNDS.values():
+        for c, direction in wanted.items():
+            if c == "k" and b.name == "frozen-lower-bayes":
+                direction = -1  # the unknown block has dimension d - k
+            if c in b.constants:
+                assert b.monotonicity[c] == direction, (b.name, c)
+        if b.name != "frozen-lower-bias":
+            assert any(b.monotonicity.values()), b.name
+
+
+@pytest.mark.parametrize(("bound", "name", "direction"), list(_declared()))
+def test_bound_moves_as_declared(bound, name, direction):
+    @settings(max_examples=15, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @given(points(bound, name))
+    def prop(case):
+        point, x2 = case
+        assert check_monotone(bound, name, direction, point, x2), (point, name, x2)
+
+    prop()
+
+
+def test_check_detects_a_wrong_declaration():
+    b = BOUNDS["target-only"]
+    assert not check_monotone(b, "m", +1, dict(d=5, m=10, sigma=1.0), 20.0)
+    assert check_monotone(b, "m", -1, dict(d=5, m=10, sigma=1.0), 20.0)
+
+
+def test_frozen_lower_bias_is_constant_in_eps():
+    values = BOUNDS["frozen-lower-bias"].evaluate(eps=np.geomspace(1e-3, 1e3, 13))
+    assert np.ptp(values) < 1e-12

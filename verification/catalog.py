@@ -1,0 +1,68 @@
+"""What the verifier knows of the simulators: settings, their parameters, learners.
+
+The default catalog is read from :mod:`simulations` (imported lazily, so the
+rest of the verification layer can be imported and tested without it); tests
+pass a hand-made :class:`Catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+__all__ = ["REQUIRED", "Catalog", "default_catalog"]
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: Marker for a setting parameter without a default.
+REQUIRED = _Required()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Settings (name -> {parameter: default or REQUIRED}) and learner names."""
+
+    settings: Mapping[str, Mapping[str, object]]
+    learners: tuple[str, ...]
+    docs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: ``resolve(setting, given) -> dict``: validate the given parameters and
+    #: fill defaults (raising ``ValueError`` naming the parameter), or None.
+    resolve: Callable[[str, Mapping[str, Any]], dict] | None = None
+
+    def parameters(self, setting: str) -> Mapping[str, object]:
+        return self.settings[setting]
+
+
+def _default_of(param) -> object:
+    """Default of a ``simulations`` Parameter, or REQUIRED."""
+    required = getattr(param, "required", None)
+    if required is not None:
+        return REQUIRED if required else getattr(param, "default", None)
+    default = getattr(param, "default", REQUIRED)
+    if default is REQUIRED or "required" in type(default).__name__.lower():
+        return REQUIRED
+    return default
+
+
+def _resolver(simulations) -> Callable[[str, Mapping[str, Any]], dict]:
+    def resolve(setting: str, given: Mapping[str, Any]) -> dict:
+        cls = simulations.get_setting(setting)
+        return dict(cls.from_params(**given).params)
+    return resolve
+
+
+def default_catalog() -> Catalog:
+    """Build the catalog from the installed :mod:`simulations` package."""
+    import simulations  # lazy: simulations may be absent while developing
+
+    settings, docs = {}, {}
+    for name in simulations.SETTINGS:
+        params = simulations.get_setting(name).PARAMETERS
+        settings[name] = {p: _default_of(spec) for p, spec in params.items()}
+        docs[name] = {p: getattr(spec, "doc", "") for p, spec in params.items()}
+    return Catalog(settings=settings, learners=tuple(simulations.LEARNERS), docs=docs,
+                   resolve=_resolver(simulations))

@@ -1,0 +1,259 @@
+"""Claims: a setting, learner(s), a bound, a check, parameters and a sweep.
+
+A :class:`Claim` keeps its fields exactly as given; :meth:`Claim.validate`
+checks them against a :class:`~verification.catalog.Catalog` and returns a
+:class:`ValidatedClaim` (parsed bound, expanded sweep points) or raises
+:class:`~verification.errors.ClaimError` naming the claim and the field.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .catalog import REQUIRED, Catalog
+from .checks import CHECKS, MIN_RATE_POINTS, MIN_REPS, RATE_CHECKS
+from .errors import ClaimError
+from .expressions import BoundExpression, parse_bound
+
+__all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "REPLICATE_NAMES",
+           "EXTRA_PARAMETERS", "DEFAULT_REPS"]
+
+#: Risk columns a claim may check (``risk`` key).
+RISK_COLUMNS = ("excess_risk", "insample_risk")
+#: Per-replicate diagnostic columns a bound may reference.
+REPLICATE_NAMES = ("rep_error", "nu")
+#: Parameters a claim may set besides the setting's own.
+EXTRA_PARAMETERS = ("fail_prob",)
+DEFAULT_REPS = 200
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An executable claim.  See ``docs/verification.md``."""
+
+    id: str
+    setting: str
+    learner: str
+    check: str
+    bound: str
+    params: dict = field(default_factory=dict)
+    sweep: dict = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)
+    reps: int = DEFAULT_REPS
+    versus: str | None = None
+    tol: float | None = None
+    risk: str = "excess_risk"
+    statement: str = ""
+    derivation: str = ""
+    bound_name: str | None = None
+    source: str | None = None
+
+    def validate(self, catalog: Catalog) -> "ValidatedClaim":
+        return _validate(self, catalog)
+
+
+@dataclass(frozen=True)
+class ValidatedClaim:
+    claim: Claim
+    expression: BoundExpression
+    points: tuple[dict, ...]          # full parameter values per sweep point
+    sweep_points: tuple[dict, ...]    # only the swept values per point
+    setting_names: tuple[str, ...]    # parameters passed to the simulator
+    learners: tuple[str, ...]         # learners the Monte Carlo call needs
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def per_replicate(self) -> bool:
+        return any(n in REPLICATE_NAMES for n in self.expression.names)
+
+    @property
+    def n_tests(self) -> int:
+        return 1 if self.claim.check in RATE_CHECKS else len(self.points)
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, (numbers.Real, str)) and not isinstance(v, complex)
+
+
+def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
+    cid = c.id if isinstance(c.id, str) and c.id else None
+
+    def err(msg: str, fld: str) -> ClaimError:
+        return ClaimError(msg, claim=cid or "<no id>", field=fld, source=c.source)
+
+    if cid is None:
+        raise err("id must be a non-empty string", "id")
+    if not isinstance(c.setting, str) or c.setting not in catalog.settings:
+        raise err(f"unknown setting {c.setting!r}; known: "
+                  f"{', '.join(sorted(catalog.settings))}", "setting")
+    if not isinstance(c.learner, str) or c.learner not in catalog.learners:
+        raise err(f"unknown learner {c.learner!r}; known: "
+                  f"{', '.join(catalog.learners)}", "learner")
+    if not isinstance(c.check, str) or c.check not in CHECKS:
+        raise err(f"unknown check {c.check!r}; known: {', '.join(CHECKS)}", "check")
+    if c.check == "separation":
+        if c.versus is None:
+            raise err("separation checks need 'versus' (the learner compared against)",
+                      "versus")
+        if not isinstance(c.versus, str) or c.versus not in catalog.learners:
+            raise err(f"unknown learner {c.versus!r}; known: "
+                      f"{', '.join(catalog.learners)}", "versus")
+        if c.versus == c.learner:
+            raise err("versus must differ from learner", "versus")
+    elif c.versus is not None:
+        raise err("only separation checks take 'versus'", "versus")
+    if c.tol is not None:
+        if c.check not in RATE_CHECKS:
+            raise err("only rate checks take 'tol'", "tol")
+        if (isinstance(c.tol, bool) or not isinstance(c.tol, numbers.Real)
+                or not 0 < c.tol < 1):
+            raise err(f"tol must be a number in (0, 1), got {c.tol!r}", "tol")
+    if isinstance(c.reps, bool) or not isinstance(c.reps, numbers.Integral):
+        raise err(f"reps must be an integer, got {c.reps!r}", "reps")
+    if c.reps < MIN_REPS:
+        raise err(f"reps must be at least {MIN_REPS}, got {c.reps}", "reps")
+    if c.risk not in RISK_COLUMNS:
+        raise err(f"unknown risk column {c.risk!r}; known: {', '.join(RISK_COLUMNS)}",
+                  "risk")
+
+    setting_params = catalog.parameters(c.setting)
+    known = set(setting_params) | set(EXTRA_PARAMETERS)
+    if not isinstance(c.params, dict):
+        raise err("params must be a table", "params")
+    if not isinstance(c.sweep, dict):
+        raise err("sweep must be a table", "sweep")
+    for name, value in c.params.items():
+        if name not in known:
+            raise err(f"unknown parameter {name!r} for setting {c.setting!r}; known: "
+                      f"{', '.join(sorted(known))}", f"params.{name}")
+        if not _is_scalar(value):
+            raise err(f"value must be a number or string, got {value!r}",
+                      f"params.{name}")
+    for name, values in c.sweep.items():
+        if name not in known:
+            raise err(f"unknown parameter {name!r} for setting {c.setting!r}; known: "
+                      f"{', '.join(sorted(known))}", f"sweep.{name}")
+        if name in c.params:
+            raise err(f"{name!r} is both fixed (params) and swept", f"sweep.{name}")
+        if not isinstance(values, (list, tuple)) or not values:
+            raise err("a sweep entry must be a non-empty list", f"sweep.{name}")
+        for v in values:
+            if not _is_scalar(v):
+                raise err(f"value must be a number or string, got {v!r}",
+                          f"sweep.{name}")
+    if not isinstance(c.derived, dict):
+        raise err("derived must be a table", "derived")
+    derived = {}
+    for name, text in c.derived.items():
+        if name not in known:
+            raise err(f"unknown parameter {name!r} for setting {c.setting!r}; known: "
+                      f"{', '.join(sorted(known))}", f"derived.{name}")
+        if name in c.params or name in c.sweep:
+            raise err(f"{name!r} is both derived and given", f"derived.{name}")
+        derived[name] = parse_bound(text, known - {name} - set(c.derived), claim=cid,
+                                    field=f"derived.{name}")
+    given = set(c.params) | set(c.sweep) | set(c.derived)
+    for name, default in setting_params.items():
+        if default is REQUIRED and name not in given:
+            raise err(f"missing parameter {name!r} (required by setting "
+                      f"{c.setting!r})", f"params.{name}")
+    if c.check == "upper-whp" and "fail_prob" not in given:
+        raise err("upper-whp checks need the parameter 'fail_prob'", "params.fail_prob")
+
+    allowed = known | set(REPLICATE_NAMES)
+    expression = parse_bound(c.bound, allowed, claim=cid, field="bound")
+    for name in expression.names:
+        if name in REPLICATE_NAMES:
+            continue
+        if name not in given and setting_params.get(name, REQUIRED) is REQUIRED:
+            raise err(f"bound uses {name!r}, which has no value: add it to params",
+                      f"params.{name}")
+
+    sweep_names = list(c.sweep)
+    combos = list(itertools.product(*(c.sweep[n] for n in sweep_names))) or [()]
+    points, sweep_points = [], []
+    for combo in combos:
+        sp = dict(zip(sweep_names, combo))
+        full = {k: v for k, v in setting_params.items() if v is not REQUIRED}
+        full.update(c.params)
+        full.update(sp)
+        for name, dexpr in derived.items():
+            try:
+                value = float(dexpr.evaluate({n: full[n] for n in dexpr.names}))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise err(f"cannot evaluate {c.derived[name]!r}: {exc}",
+                          f"derived.{name}") from None
+            full[name] = int(value) if value.is_integer() else value
+        if catalog.resolve is not None:
+            given = {k: v for k, v in full.items()
+                     if k in setting_params and (k in c.params or k in sp or k in derived)}
+            try:
+                resolved = catalog.resolve(c.setting, given)
+            except (ValueError, TypeError) as exc:
+                m = re.search(r"parameter '(\w+)'", str(exc))
+                name = m.group(1) if m else None
+                fld = ("params" if name is None else
+                       f"sweep.{name}" if name in sp else f"params.{name}")
+                where = f" at sweep point {sp}" if sp else ""
+                raise err(f"{exc}{where}", fld) from None
+            full.update({k: v for k, v in resolved.items() if k in setting_params})
+        points.append(full)
+        sweep_points.append({**sp, **{n: full[n] for n in derived}})
+        fp = full.get("fail_prob")
+        if fp is not None and (isinstance(fp, (str, bool)) or not 0 < fp < 1):
+            raise err(f"fail_prob must be in (0, 1), got {fp!r}",
+                      "sweep.fail_prob" if "fail_prob" in sp else "params.fail_prob")
+        _check_bound_value(expression, full, sp, c, err)
+
+    if c.check in RATE_CHECKS and len(points) < MIN_RATE_POINTS:
+        raise err(f"{c.check} needs a sweep of at least {MIN_RATE_POINTS} points",
+                  "sweep")
+    learners = (c.learner,) if c.versus is None else (c.learner, c.versus)
+    return ValidatedClaim(
+        claim=c, expression=expression, points=tuple(points),
+        sweep_points=tuple(sweep_points),
+        setting_names=tuple(setting_params), learners=learners)
+
+
+def _check_bound_value(expression: BoundExpression, full: dict, sp: dict,
+                       c: Claim, err) -> None:
+    """Evaluate a bound that does not depend on replicates; it must be finite."""
+    if any(n in REPLICATE_NAMES for n in expression.names):
+        return
+    values = {}
+    for n in expression.names:
+        v = full.get(n)
+        if v is None:
+            return          # derived by the setting at run time
+        if isinstance(v, (str, bool)) or not isinstance(v, numbers.Real):
+            raise err(f"bound uses {n!r}, whose value {v!r} is not a number", "bound")
+        values[n] = v
+    value = float(expression.evaluate(values))
+    if not math.isfinite(value):
+        raise err(f"bound {c.bound!r} is not finite ({value}) at "
+                  f"{sp or 'the fixed parameters'}", "bound")
+    if c.check in RATE_CHECKS and value <= 0:
+        raise err(f"rate checks need a positive bound; {c.bound!r} = {value:g} at {sp}",
+                  "bound")
+
+
+def evaluate_bound(vc: ValidatedClaim, values: dict, replicate: dict | None = None
+                   ) -> np.ndarray:
+    """Evaluate the claim's bound at one point (per replicate if it uses them)."""
+    args = {}
+    for n in vc.expression.names:
+        if n in REPLICATE_NAMES:
+            args[n] = np.asarray(replicate[n], float)
+        else:
+            args[n] = float(values[n])
+    return vc.expression.evaluate(args)

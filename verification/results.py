@@ -1,0 +1,152 @@
+"""results.json: the run's results plus provenance; readable summaries."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SCHEMA", "provenance", "build_results", "write_results",
+           "format_claim", "format_summary"]
+
+SCHEMA = "metabound.results/1"
+_LIBRARIES = ("numpy", "scipy", "pandas", "sympy", "cvxpy")
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit() -> str | None:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    if out.returncode != 0 or not commit:
+        return None
+    try:
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        dirty = ""
+    return commit + ("-dirty" if dirty else "")
+
+
+def provenance(seed: int, **extra) -> dict:
+    """Package version, git commit, seed, timestamp, library versions, platform."""
+    return {
+        "package": "metabound",
+        "version": _version("metabound"),
+        "git_commit": _git_commit(),
+        "seed": seed,
+        "timestamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libraries": {lib: _version(lib) for lib in _LIBRARIES},
+        "command": " ".join(sys.argv),
+        **extra,
+    }
+
+
+def build_results(run: dict, *, profile: str | None = None,
+                  claims_file: str | None = None) -> dict:
+    """Add schema and provenance to the output of :func:`run_claims`."""
+    out = {"schema": SCHEMA, "status": run["status"], "profile": profile,
+           "claims_file": claims_file}
+    out.update({k: v for k, v in run.items() if k not in ("status", "claims")})
+    out["provenance"] = provenance(run.get("seed"))
+    out["claims"] = run["claims"]
+    return out
+
+
+def _clean(obj):
+    """JSON-safe copy: numpy scalars to Python, non-finite floats to None."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _clean(obj.tolist())
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    return obj
+
+
+def write_results(results: dict, out_dir: str | Path) -> Path:
+    """Write ``out_dir/results.json`` (atomically) and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "results.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(_clean(results), indent=2, allow_nan=False) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _fmt(x, spec: str = ".4g") -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def format_claim(claim: dict, only_failing: bool = False) -> str:
+    """Readable multi-line description of one claim result."""
+    head = (f"{claim['id']}: {claim['status'].upper()}  [{claim['check']}] "
+            f"{claim['learner']}"
+            + (f" vs {claim['versus']}" if claim.get("versus") else "")
+            + f" on {claim['setting']}, {claim['risk']} vs {claim['bound']}")
+    lines = [head]
+    if claim.get("statement"):
+        lines.append(f"  statement: {claim['statement']}")
+    if claim.get("message"):
+        lines.append(f"  error: {claim['message']}")
+    fit = claim.get("fit")
+    if fit:
+        lines.append(f"  slope {fit['slope']:.3f}, CI [{fit['slope_ci'][0]:.3f}, "
+                     f"{fit['slope_ci'][1]:.3f}], target {fit['target']}, "
+                     f"p_adj {fit.get('p_adjusted', float('nan')):.3g}")
+    for p in claim.get("points", []):
+        if only_failing and p.get("status") != "fail" and not fit:
+            continue
+        extra = (f" ratio={_fmt(p.get('ratio'))}" if "ratio" in p else "")
+        lines.append(
+            f"  {p.get('status', '?'):4s} {p['params'] or '(fixed)'}: bound={_fmt(p['bound'])}"
+            f" mean={_fmt(p['mean'])}{extra} CI=[{_fmt(p['ci_low'])}, {_fmt(p['ci_high'])}]"
+            f" viol={p['violations']}/{p['replicates']} margin={_fmt(p['margin'], '.3g')}"
+            f" p_adj={_fmt(p.get('p_adjusted'), '.3g')}")
+    return "\n".join(lines)
+
+
+def format_summary(results: dict) -> str:
+    """One line per claim plus the overall status."""
+    lines = []
+    for c in results["claims"]:
+        margins = [p["margin"] for p in c.get("points", []) if p.get("margin") is not None]
+        mtxt = f"margin {min(margins):.3g}..{max(margins):.3g}" if margins else ""
+        fit = c.get("fit")
+        if fit:
+            mtxt = (f"slope {fit['slope']:.3f} [{fit['slope_ci'][0]:.3f}, "
+                    f"{fit['slope_ci'][1]:.3f}]")
+        lines.append(f"{c['status'].upper():5s} {c['id']:32s} {c['check']:13s} "
+                     f"{mtxt}  ({c.get('elapsed_s', 0):.1f}s)")
+    lines.append(f"{results['status'].upper()}: {len(results['claims'])} claims, "
+                 f"{results['n_tests']} tests, Holm at alpha={results['alpha']:g}")
+    return "\n".join(lines)
