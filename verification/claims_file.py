@@ -80,7 +80,12 @@ def validate_claims(claims: list[Claim], catalog: Catalog) -> list[ValidatedClai
             raise ClaimError("duplicate claim id", claim=c.id, field="id",
                              source=c.source)
         seen.add(c.id)
-        out.append(c.validate(catalog))
+        try:
+            out.append(c.validate(catalog))
+        except ClaimError as exc:
+            if exc.source is None and c.source is not None:
+                exc.source = c.source
+            raise
     return out
 
 

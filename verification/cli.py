@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--alpha", type=float, default=1e-3,
                    help="family-wise error level of the run (default 1e-3)")
     v.add_argument("--quiet", action="store_true", help="print only the summary")
-    v.set_defaults(handler=_cmd_verify, debug_sub=False)
+    v.add_argument("--debug", action="store_true", dest="debug_sub",
+                   help="show tracebacks on errors")
+    v.set_defaults(handler=_cmd_verify)
 
     lst = sub.add_parser("list", help="list claims, bounds, settings and learners")
     lst.add_argument("what", nargs="?", default="all",

@@ -109,7 +109,8 @@ def solve_trust_region(
     beta = np.einsum("bji,bj->bi", U, b)
     batch, d = b.shape
     scale = np.maximum(np.abs(lam).max(axis=1), 1e-300)
-    mu0 = np.maximum(0.0, -lam[:, 0])
+    # Eigenvalues within rounding of zero count as zero (PSD input must not trigger the hard case).
+    mu0 = np.where(-lam[:, 0] > _ZERO * scale, -lam[:, 0], 0.0)
     shifted0 = lam + mu0[:, None]
     singular = shifted0 <= _ZERO * scale[:, None]
     bnorm = np.linalg.norm(b, axis=1)
