@@ -32,6 +32,9 @@ class Catalog:
     #: ``resolve(setting, given) -> dict``: validate the given parameters and
     #: fill defaults (raising ``ValueError`` naming the parameter), or None.
     resolve: Callable[[str, Mapping[str, Any]], dict] | None = None
+    #: Hyper-parameter names per learner (``learner_params`` validation), or
+    #: None when unknown (names are then not checked).
+    hyperparameters: Mapping[str, tuple[str, ...]] | None = None
 
     def parameters(self, setting: str) -> Mapping[str, object]:
         return self.settings[setting]
@@ -64,5 +67,6 @@ def default_catalog() -> Catalog:
         params = simulations.get_setting(name).PARAMETERS
         settings[name] = {p: _default_of(spec) for p, spec in params.items()}
         docs[name] = {p: getattr(spec, "doc", "") for p, spec in params.items()}
+    hyper = {name: tuple(cls.HYPERPARAMETERS) for name, cls in simulations.LEARNERS.items()}
     return Catalog(settings=settings, learners=tuple(simulations.LEARNERS), docs=docs,
-                   resolve=_resolver(simulations))
+                   resolve=_resolver(simulations), hyperparameters=hyper)

@@ -53,6 +53,7 @@ class Claim:
     statement: str = ""
     derivation: str = ""
     bound_name: str | None = None
+    learner_params: dict = field(default_factory=dict)
     source: str | None = None
 
     def validate(self, catalog: Catalog) -> "ValidatedClaim":
@@ -125,6 +126,24 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
     if c.risk not in RISK_COLUMNS:
         raise err(f"unknown risk column {c.risk!r}; known: {', '.join(RISK_COLUMNS)}",
                   "risk")
+
+    learners_used = (c.learner,) if c.versus is None else (c.learner, c.versus)
+    if not isinstance(c.learner_params, dict):
+        raise err("learner_params must be a table of tables (one per learner)", "learner_params")
+    for lname, hyper in c.learner_params.items():
+        fld = f"learner_params.{lname}"
+        if lname not in learners_used:
+            raise err(f"learner {lname!r} is not used by this claim (learners: "
+                      f"{', '.join(learners_used)})", fld)
+        if not isinstance(hyper, dict):
+            raise err("must be a table of hyper-parameters", fld)
+        known_hyper = (catalog.hyperparameters or {}).get(lname)
+        for hname, value in hyper.items():
+            if known_hyper is not None and hname not in known_hyper:
+                raise err(f"unknown hyper-parameter {hname!r} of learner {lname!r}; known: "
+                          f"{', '.join(known_hyper) or '(none)'}", f"{fld}.{hname}")
+            if not _is_scalar(value):
+                raise err(f"value must be a number or string, got {value!r}", f"{fld}.{hname}")
 
     setting_params = catalog.parameters(c.setting)
     known = set(setting_params) | set(EXTRA_PARAMETERS)

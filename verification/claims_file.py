@@ -29,9 +29,10 @@ __all__ = ["CLAIM_KEYS", "REQUIRED_KEYS", "load_claims_file", "parse_claims",
 
 REQUIRED_KEYS = ("id", "setting", "learner", "check", "bound")
 #: Keys of the contract plus the documented additions (risk, derived,
-#: statement, derivation, bound_name).
+#: statement, derivation, bound_name, learner_params).
 CLAIM_KEYS = REQUIRED_KEYS + ("versus", "tol", "reps", "params", "sweep", "derived",
-                              "risk", "statement", "derivation", "bound_name")
+                              "risk", "statement", "derivation", "bound_name",
+                              "learner_params")
 _STRING_KEYS = ("id", "setting", "learner", "check", "bound", "versus", "risk",
                 "statement", "derivation", "bound_name")
 
@@ -60,7 +61,7 @@ def parse_claims(data: dict, source: str | None = None) -> list[Claim]:
             if key in t and not isinstance(t[key], str):
                 raise ClaimError(f"must be a string, got {t[key]!r}", claim=name,
                                  field=key, source=source)
-        for key in ("params", "sweep", "derived"):
+        for key in ("params", "sweep", "derived", "learner_params"):
             if key in t and not isinstance(t[key], dict):
                 raise ClaimError("must be a table", claim=name, field=key, source=source)
         if name in seen:

@@ -77,8 +77,9 @@ def simulate_claim(vc: ValidatedClaim, seed: int = 0,
     t0 = time.perf_counter()
     for i, (full, sp) in enumerate(zip(vc.points, vc.sweep_points)):
         sim_params = {k: v for k, v in full.items() if k in vc.setting_names}
+        extra = {"learner_params": c.learner_params} if c.learner_params else {}
         frame = mc(setting=c.setting, learners=list(vc.learners), params=sim_params,
-                   reps=c.reps, seed=point_seed(seed, c.id, i))
+                   reps=c.reps, seed=point_seed(seed, c.id, i), **extra)
         rows = _learner_rows(frame, c.learner)
         values = dict(full)
         for name in vc.expression.names:      # resolved values from the frame
@@ -107,7 +108,7 @@ def _claim_header(vc: ValidatedClaim) -> dict:
         "versus": c.versus, "check": c.check, "bound": c.bound,
         "bound_latex": vc.expression.latex(), "risk": c.risk, "reps": c.reps,
         "tol": c.tol, "params": dict(c.params), "sweep": dict(c.sweep),
-        "derived": dict(c.derived),
+        "derived": dict(c.derived), "learner_params": dict(c.learner_params),
         "source": c.source,
     }
 

@@ -9,6 +9,10 @@
   frame, or ``None`` for learners without one), ``theta_`` (target
   predictor), ``objective_``, ``n_iter_``, ``converged_`` (source fit) and
   ``target_objective_``, ``constraint_active_`` (target step).
+  ``constraint_active_`` says whether the fine-tuning constraint binds: in the
+  constrained form ``||delta_|| = radius`` (always true for radius 0, e.g.
+  head-only steps); in the penalised form ``delta_ = 0`` (the penalty holds
+  the perturbation at the kink); false for learners without a constraint.
 * ``SETTING_DEFAULTS`` names the hyper-parameters that the Monte Carlo runner
   fills from the setting when they are left at ``None`` (``k`` from the
   setting's rank, ``radius`` from ``delta0``, ``frame`` from the true frame).

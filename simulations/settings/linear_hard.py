@@ -37,8 +37,9 @@ Targets (parameter ``target``)
 * ``gaussian``: :math:`a = r B^* u` with :math:`u` uniform and
   :math:`r^2 \sim \tau^2\chi^2_{d-k}`, so that, :math:`B^*` being
   Haar-random, :math:`a \sim N(0, \tau^2 I_{d-k})` in the top block (default
-  :math:`\tau^2 = 1/(2\epsilon(d-k))`, i.e. :math:`E\|s\,\text{shared}\|`
-  matches the construction); :math:`b` uniform times :math:`\delta_0`.
+  :math:`\tau^2 = 1/(2\epsilon(d-k))`, so that
+  :math:`E\|a\|^2 = \tau^2(d-k) = s^2`, the squared shared norm of the
+  construction); :math:`b` uniform times :math:`\delta_0`.
 """
 
 from __future__ import annotations

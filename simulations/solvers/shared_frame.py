@@ -19,13 +19,15 @@ minimisation of :math:`F` over its block, so :math:`F` never increases:
    :math:`\sum_t S_t B w_t w_t^\top = \sum_t (g_t - S_t\delta_t) w_t^\top`,
    a :math:`dk \times dk` linear system
    :math:`(\sum_t w_t w_t^\top \otimes S_t)\operatorname{vec}B = \operatorname{vec}(\dots)`;
-   then :math:`B = QR` is re-orthonormalised and :math:`w_t \leftarrow R w_t`
-   (the predictors :math:`B w_t + \delta_t` are unchanged).
+   then :math:`B` is re-orthonormalised (only its span matters) and step 1
+   re-solves the heads and perturbations exactly on the new frame, which can
+   only lower :math:`F` further.
 
 The frame step is over-relaxed when that helps: the step
 :math:`B + \omega(B_{exact} - B)` is tried with a growing factor
-:math:`\omega \le 4` and kept only if it does at least as well as the exact
-step, so monotonicity is preserved.  It stops when the relative decrease of
+:math:`\omega \le 4` and kept only if it does not increase :math:`F`
+(otherwise the exact step is taken and :math:`\omega` reset), so :math:`F`
+never increases.  It stops when the relative decrease of
 :math:`F` over one sweep falls below ``tol``.  The problem is non-convex: the
 result is a block-coordinate stationary point.  With several initial frames
 each is run for a few sweeps and the one with the lowest objective is
@@ -108,22 +110,21 @@ def _run(S, g, yy, n, frame, radius, penalty, max_iter, tol):
     for it in range(1, max_iter + 1):
         # Exact frame update in the gauge of the current heads: B_old w_t + delta_t = theta_t.
         B_exact = _update_frame(S, g, step.w, step.delta)
-        candidate = None
+        accepted = False
         if omega > 1.0:
-            # Over-relaxed step along B_exact - B_old; kept only if it does at least as well.
+            # Over-relaxed step along B_exact - B_old, kept when it does not increase the objective.
             B_over = frame + omega * (B_exact - frame)
             if np.linalg.matrix_rank(B_over) == k:
                 trial_frame = orthonormal_frame(B_over)
                 trial = finetune_step(S, g, yy, trial_frame, n, radius=radius, penalty=penalty)
-                candidate = (trial_frame, trial)
-        exact_frame = orthonormal_frame(B_exact) if np.linalg.matrix_rank(B_exact) == k else frame
-        exact = finetune_step(S, g, yy, exact_frame, n, radius=radius, penalty=penalty)
-        if candidate is not None and candidate[1].objective.mean() <= exact.objective.mean():
-            frame, step = candidate
-            omega = min(omega * 1.5, _OMEGA_MAX)
-        else:
-            frame, step = exact_frame, exact
-            omega = 1.0 if candidate is not None else 1.5
+                if trial.objective.mean() <= history[-1]:
+                    frame, step, accepted = trial_frame, trial, True
+                    omega = min(omega * 1.5, _OMEGA_MAX)
+        if not accepted:
+            omega = 1.0 if omega > 1.0 else 1.5
+            if np.linalg.matrix_rank(B_exact) == k:
+                frame = orthonormal_frame(B_exact)
+            step = finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
         history.append(float(step.objective.mean()))
         prev, cur = history[-2], history[-1]
         if prev - cur <= tol * max(abs(prev), 1e-300):
@@ -143,7 +144,7 @@ def fit_shared_frame(
     penalty: float | None = None,
     max_iter: int = 500,
     tol: float = 1e-7,
-    screen_iter: int = 10,
+    screen_iter: int = 5,
 ) -> SharedFrameFit:
     r"""Fit a shared frame by alternating exact block updates.
 

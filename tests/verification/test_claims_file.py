@@ -85,6 +85,11 @@ BAD = {
     "top-level-key": ("title = 'x'\n" + CONTRACT_EXAMPLE, None),
     "bad-toml": (CONTRACT_EXAMPLE + "\n[[claim\n", None),
     "no-claims": ("", None),
+    "learner-params-unused-learner": (
+        CONTRACT_EXAMPLE + "[claim.learner_params.frozenrep]\ntarget_step = 'finetune'\n",
+        "learner_params.frozenrep"),
+    "learner-params-not-a-table": (_mutate("reps = 200", "reps = 200\nlearner_params = 3"),
+                                   "learner_params"),
 }
 
 
@@ -130,3 +135,36 @@ def test_cli_runs_claims_file(tmp_path, toy_env, capsys):
                "--quiet"])
     assert rc == 1
     assert json.loads((out / "results.json").read_text())["status"] == "fail"
+
+
+def test_learner_params_validated_against_the_real_learners(tmp_path):
+    text = CONTRACT_EXAMPLE.replace('learner = "target-only"', 'learner = "frozenrep"')
+    bad = text + "[claim.learner_params.frozenrep]\ntarget_stepp = 'finetune'\n"
+    with pytest.raises(ClaimError) as info:
+        load_claims_file(write(tmp_path, bad))
+    assert "field 'learner_params.frozenrep.target_stepp'" in str(info.value)
+    good = text + "[claim.learner_params.frozenrep]\ntarget_step = 'finetune'\n"
+    [vc] = load_claims_file(write(tmp_path, good))
+    assert vc.claim.learner_params == {"frozenrep": {"target_step": "finetune"}}
+
+
+def test_learner_params_reach_the_monte_carlo(tmp_path, toy_env, monkeypatch):
+    import verification.runner
+    from conftest import toy_monte_carlo
+
+    seen = []
+
+    def spy(learner_params=None, **kw):
+        seen.append(learner_params)
+        return toy_monte_carlo(**kw)
+
+    monkeypatch.setattr(verification.runner, "_default_monte_carlo", lambda: spy)
+    out = tmp_path / "out"
+    assert main(["verify", "--claims-file", str(write(tmp_path, CONTRACT_EXAMPLE)), "--out", str(out), "--quiet"]) in (0, 1)
+    assert seen == [None] * 4  # no learner_params: nothing passed
+    text = CONTRACT_EXAMPLE.replace('"target-only"', '"frozenrep"') + "[claim.learner_params.frozenrep]\ntarget_step = 'finetune'\n"
+    seen.clear()
+    main(["verify", "--claims-file", str(write(tmp_path, text)), "--out", str(out), "--quiet"])
+    assert seen == [{"frozenrep": {"target_step": "finetune"}}] * 4
+    res = json.loads((out / "results.json").read_text())
+    assert res["claims"][0]["learner_params"] == {"frozenrep": {"target_step": "finetune"}}
