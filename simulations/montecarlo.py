@@ -17,7 +17,6 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .registry import get_learner, make_learner, make_setting
-from .risk import excess_risk, insample_risk, representation_error, sin_theta_max
 from .seeding import SeedLike, as_seed_sequence, child_seed, generator
 from .settings import Setting
 
@@ -65,10 +64,7 @@ def run_replicate(
                 "setting": setting.name,
                 "learner": name,
                 **described,
-                "excess_risk": excess_risk(learner.theta_, target.theta, truth.covariance),
-                "insample_risk": insample_risk(learner.theta_, target.theta, data.X),
-                "rep_error": representation_error(learner.representation_, target.shared, truth.covariance),
-                "sin_theta_max": sin_theta_max(learner.representation_, truth.frame),
+                **setting.evaluate(truth, target, data, learner),
                 "nu": truth.nu,
                 "objective": learner.objective_,
                 "target_objective": learner.target_objective_,

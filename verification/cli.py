@@ -122,7 +122,8 @@ def _cmd_verify(args) -> int:
         claims += builtin
     claims = _select(claims, args.claims)
 
-    progress = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    progress = None if args.quiet else (
+        lambda ev: print(f"[{ev.reps_done}/{ev.reps_total} replicates] {ev.claim}", file=sys.stderr))
     run = run_claims(claims, seed=args.seed, alpha=args.alpha, progress=progress)
     results = build_results(run, profile=args.profile,
                             claims_file=str(args.claims_file) if args.claims_file else None)

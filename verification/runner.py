@@ -23,6 +23,7 @@ import pandas as pd
 from . import stats
 from .checks import PointSample, apply_decisions, run_check
 from .claims import REPLICATE_NAMES, ValidatedClaim, evaluate_bound
+from .progress import Progress
 
 __all__ = ["DEFAULT_ALPHA", "point_seed", "simulate_claim", "run_claims"]
 
@@ -69,8 +70,12 @@ def _diagnostics(rows: pd.DataFrame) -> dict:
 
 
 def simulate_claim(vc: ValidatedClaim, seed: int = 0,
-                   monte_carlo: Callable | None = None) -> ClaimSamples:
-    """Run the Monte Carlo of every sweep point of one claim."""
+                   monte_carlo: Callable | None = None,
+                   on_point: Callable[[int], None] | None = None) -> ClaimSamples:
+    """Run the Monte Carlo of every sweep point of one claim.
+
+    ``on_point(reps)`` is called after each sweep point with its replicate count.
+    """
     mc = monte_carlo or _default_monte_carlo()
     c = vc.claim
     samples, diags = [], []
@@ -97,6 +102,8 @@ def simulate_claim(vc: ValidatedClaim, seed: int = 0,
                                    versus=versus, fail_prob=full.get("fail_prob"),
                                    params=sp))
         diags.append(_diagnostics(rows))
+        if on_point is not None:
+            on_point(c.reps)
     return ClaimSamples(vc, samples, diags, time.perf_counter() - t0)
 
 
@@ -115,7 +122,7 @@ def _claim_header(vc: ValidatedClaim) -> dict:
 
 def run_claims(claims: list[ValidatedClaim], *, seed: int = 0,
                alpha: float = DEFAULT_ALPHA, monte_carlo: Callable | None = None,
-               progress: Callable[[str], None] | None = None) -> dict:
+               progress: Callable[[Progress], None] | None = None) -> dict:
     """Run ``claims`` and decide them jointly; return the results dictionary.
 
     The returned dict has ``status`` ("pass" or "fail"), ``alpha``,
@@ -125,14 +132,24 @@ def run_claims(claims: list[ValidatedClaim], *, seed: int = 0,
     """
     t0 = time.perf_counter()
     simulated = []
+    reps_total = sum(len(vc.points) * vc.claim.reps for vc in claims)
+    state = {"reps": 0, "claims": 0}
+
+    def report(vc: ValidatedClaim):
+        def on_point(reps: int) -> None:
+            state["reps"] += reps
+            if progress:
+                progress(Progress(vc.id, state["claims"], len(claims), state["reps"],
+                                  reps_total, time.perf_counter() - t0))
+        return on_point
+
     for vc in claims:
-        if progress:
-            progress(f"running {vc.id} ({len(vc.points)} points x {vc.claim.reps} reps)")
         try:
-            simulated.append(simulate_claim(vc, seed, monte_carlo))
+            simulated.append(simulate_claim(vc, seed, monte_carlo, on_point=report(vc)))
         except Exception as exc:  # a simulator failure fails the claim, not the run
             simulated.append(ClaimSamples(vc, [], [], 0.0,
                                           error=f"{type(exc).__name__}: {exc}"))
+        state["claims"] += 1
     n_tests = sum(cs.vc.n_tests for cs in simulated if cs.error is None)
     level = alpha / max(n_tests, 1)
 

@@ -170,6 +170,27 @@ class Setting:
     ) -> tuple[TargetTruth, TargetData]:
         raise NotImplementedError
 
+    def evaluate(
+        self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any
+    ) -> dict[str, Any]:
+        """Risk columns and representation diagnostics of an adapted learner.
+
+        Linear settings: exact excess risk, in-sample risk, representation
+        error and principal-angle sine of a linear predictor ``learner.theta_``
+        (see :mod:`simulations.risk`).  Settings with other losses or
+        predictors override this method; they must return at least
+        ``excess_risk`` and ``insample_risk`` (NaN when not defined).
+        """
+        from ..risk import excess_risk, insample_risk, representation_error, sin_theta_max
+
+        rep = getattr(learner, "representation_", None)
+        return {
+            "excess_risk": excess_risk(learner.theta_, target.theta, truth.covariance),
+            "insample_risk": insample_risk(learner.theta_, target.theta, data.X),
+            "rep_error": representation_error(rep, target.shared, truth.covariance),
+            "sin_theta_max": sin_theta_max(rep, truth.frame),
+        }
+
     def describe(self) -> dict[str, Any]:
         """Parameters as tidy scalar columns (matrices summarised)."""
         out = {}
