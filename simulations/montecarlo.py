@@ -20,7 +20,7 @@ from .registry import get_learner, make_learner, make_setting
 from .seeding import SeedLike, as_seed_sequence, child_seed, generator
 from .settings import Setting
 
-__all__ = ["run_monte_carlo", "run_replicate", "RISK_COLUMNS", "DIAGNOSTIC_COLUMNS"]
+__all__ = ["run_monte_carlo", "run_replicate", "RISK_COLUMNS", "DIAGNOSTIC_COLUMNS", "EXTRA_COLUMNS"]
 
 RISK_COLUMNS = ("excess_risk", "insample_risk")
 DIAGNOSTIC_COLUMNS = (
@@ -34,6 +34,23 @@ DIAGNOSTIC_COLUMNS = (
     "converged",
     "fit_time",
     "adapt_time",
+)
+#: Columns that only some settings or learners produce; NaN where not produced.
+#: ``zero_one_excess`` (0-1 excess risk, classification settings), ``risk_se``
+#: (standard error of a test-sample risk estimate; 0 when exact),
+#: ``empirical_gap`` (target empirical loss of the predictor minus the
+#: truth's), ``head_constraint_active`` (||w|| = c_w), ``gd_radius``,
+#: ``grad_bound``, ``displacement``, ``gd_steps`` (gradient-descent fine-tuning:
+#: eta s G, the largest gradient norm G, ||theta_s - theta_0||, s).
+EXTRA_COLUMNS = (
+    "zero_one_excess",
+    "risk_se",
+    "empirical_gap",
+    "head_constraint_active",
+    "gd_radius",
+    "grad_bound",
+    "displacement",
+    "gd_steps",
 )
 
 
@@ -58,13 +75,17 @@ def run_replicate(
         t2 = time.perf_counter()
         learner.adapt(data)
         t3 = time.perf_counter()
+        evaluated = setting.evaluate(truth, target, data, learner)
+        extra = {col: float("nan") for col in EXTRA_COLUMNS}
+        extra.update(learner.diagnostics())
+        extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {
                 "rep": rep,
                 "setting": setting.name,
                 "learner": name,
                 **described,
-                **setting.evaluate(truth, target, data, learner),
+                **evaluated,
                 "nu": truth.nu,
                 "objective": learner.objective_,
                 "target_objective": learner.target_objective_,
@@ -73,6 +94,7 @@ def run_replicate(
                 "converged": learner.converged_,
                 "fit_time": t1 - t0,
                 "adapt_time": t3 - t2,
+                **extra,
             }
         )
     return rows
@@ -111,8 +133,9 @@ def run_monte_carlo(
     -------
     pandas.DataFrame
         One row per (replicate, learner): ``rep``, ``setting``, ``learner``,
-        the resolved setting parameters, :data:`RISK_COLUMNS` and
-        :data:`DIAGNOSTIC_COLUMNS`.
+        the resolved setting parameters, :data:`RISK_COLUMNS`,
+        :data:`DIAGNOSTIC_COLUMNS` and :data:`EXTRA_COLUMNS` (NaN where a
+        setting or learner does not produce them).
     """
     names = [learners] if isinstance(learners, str) else list(learners)
     if not names:
@@ -120,8 +143,8 @@ def run_monte_carlo(
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:
         raise ValueError(f"parameter 'reps' must be an integer >= 1; got {reps!r}")
     built = make_setting(setting, params)
-    for name in names:  # validate names before any work
-        get_learner(name)
+    for name in names:  # validate names and (setting, learner) pairs before any work
+        get_learner(name, built)
     unknown = set(learner_params or {}) - set(names)
     if unknown:
         raise ValueError(f"parameter 'learner_params' names learners not in 'learners': {', '.join(sorted(unknown))}")

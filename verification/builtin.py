@@ -19,14 +19,44 @@ __all__ = ["PROFILES", "builtin_claims", "selftest_claims", "registered_bound"]
 PROFILES = ("quick", "full")
 
 LINEAR = dict(k=2, T=10, n=50, sigma=1.0)
+#: Logistic claims: d = 10, k = 2, head norm 1, head bound c_w = 2 (the setting's default).
+LOGISTIC = dict(d=10, k=2, T=2, n=2)
+#: gd-radius-observed with the logistic loss (L = 1, loss log 2 at 0) and a grid reaching 1e-3 * 2^40.
+GD_LOGISTIC = dict(L=1, b0="log(2)", r_min=1e-3, J=40)
+#: Network claims: width k = 2, d = 6, heads of norm 2, noise 0.5, 2000 test inputs.
+NETWORK = dict(d=6, k=2, T=10, n=50, sigma=0.5, head_scale=2.0, test_size=2000)
+NETWORK_HARD = dict(k=2, T=10, n=60, sigma=0.5, head_scale=2.0, test_size=2000)
 
 
-def registered_bound(name: str) -> dict:
-    """``bound``, ``bound_name`` and ``derivation`` fields of a registered bound."""
+def _network_c1() -> dict:
+    """network-finetune with the logistic loss, plus the empirical gap and 4 test-sample SEs."""
+    # b = log(1 + exp(z)) = z + log(1 + exp(-z)), z = c_w R (1 + delta0) >= 0 (no overflow)
+    b = registered_bound("network-finetune", L=1,
+                         b="c_w*R*(1 + delta0) + log(1 + exp(-c_w*R*(1 + delta0)))", width="k", R_phi="R")
+    return dict(b, bound=f"{b['bound']} + empirical_gap + 4*risk_se")
+
+
+def registered_bound(name: str, **fixed) -> dict:
+    """``bound``, ``bound_name`` and ``derivation`` fields of a registered bound.
+
+    ``fixed`` substitutes constants of the bound that are not simulator
+    parameters by numbers or expressions (e.g. ``L=1, b0="log(2)"`` for the
+    logistic loss); the claim's statement should say so.
+    """
     from bounds import get_bound  # lazy: bounds may be absent while developing
 
     b = get_bound(name)
-    return {"bound": str(b.expr), "bound_name": name,
+    expr = b.expr
+    if fixed:
+        import sympy
+
+        unknown = set(fixed) - set(b.constants)
+        if unknown:
+            raise ValueError(f"{name}: cannot fix unknown constants {sorted(unknown)}")
+        symbols = {c.name: c.symbol for c in b.constants.values()}
+        expr = expr.subs({symbols[k]: sympy.sympify(v, locals=symbols) for k, v in fixed.items()},
+                         simultaneous=True)
+    return {"bound": str(expr), "bound_name": name,
             "derivation": getattr(b, "derivation", "") or ""}
 
 
@@ -39,6 +69,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     q = profile == "quick"
+    network_c1 = _network_c1()
     claims = [
         # ---------------------------------------------------------------- C1
         Claim(
@@ -150,6 +181,126 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             params=dict(LINEAR, d=10, delta0=0.0),
             sweep=dict(m=[20, 80] if q else [20, 40, 80, 160]),
             reps=_size(profile, 30, 100)),
+        # ------------------------------------------------- C1-C3, logistic
+        Claim(
+            id="c1-finetune-logistic",
+            statement="C1 (logistic): with inputs uniform on the sphere of radius R = sqrt(d), "
+                      "the constrained logistic fine-tuning step on the true frame has excess "
+                      "risk <= finetune-logistic w.p. >= 1 - fail_prob",
+            setting="logistic", learner="oracle", check="upper-whp",
+            params=dict(LOGISTIC, inputs="sphere", fail_prob=0.05),
+            sweep=dict(m=[50, 200] if q else [25, 50, 100, 200, 400],
+                       delta0=[0.0, 0.5] if q else [0.0, 0.25, 0.5, 1.0]),
+            reps=_size(profile, 30, 200), **registered_bound("finetune-logistic")),
+        Claim(
+            id="c2-adaptrep-logistic-rate-m",
+            statement="C2 (logistic, rate only): ADAPTREP's excess risk decays in the target "
+                      "sample size m at least as fast as adaptrep-logistic (end to end, "
+                      "Gaussian inputs with E||x||^2 = d)",
+            setting="logistic", learner="adaptrep", check="rate-at-least",
+            params=dict(LOGISTIC, T=20, n=100, fail_prob=0.05),
+            sweep=dict(m=[25, 100, 400] if q else [25, 50, 100, 200, 400]),
+            reps=_size(profile, 20, 100), **registered_bound("adaptrep-logistic")),
+        Claim(
+            id="c3-adaptrep-logistic-rate-n",
+            statement="C3 (logistic, rate only): ADAPTREP's excess risk decays in the source "
+                      "sample size n at least as fast as adaptrep-logistic",
+            setting="logistic", learner="adaptrep", check="rate-at-least",
+            params=dict(d=10, k=2, T=10, m=200, fail_prob=0.05),
+            sweep=dict(n=[25, 50, 100, 200] if q else [25, 50, 100, 200, 400]),
+            reps=_size(profile, 20, 100), **registered_bound("adaptrep-logistic")),
+        # ---------------------------------------------------------------- C7
+        Claim(
+            id="c7-gd-finetune-logistic",
+            statement="C7: s steps of gradient descent (step 1/beta) from ADAPTREP's frame move "
+                      "the perturbation by at most eta s G, and the iterate's excess risk obeys "
+                      "the bound at that radius (gd-radius-observed with the logistic loss: "
+                      "L = 1, b0 = log 2; grid r_min = 1e-3, J = 40) w.p. >= 1 - fail_prob",
+            setting="logistic", learner="gd-finetune", check="upper-whp",
+            params=dict(LOGISTIC, inputs="sphere", delta0=0.0, fail_prob=0.05),
+            sweep=dict(m=[50, 200] if q else [25, 50, 100, 200, 400]),
+            learner_params={"gd-finetune": {"steps": 20}},
+            reps=_size(profile, 30, 200), **registered_bound("gd-radius-observed", **GD_LOGISTIC)),
+        # ------------------------------------------------- C1-C3, network
+        Claim(
+            id="c1-finetune-network",
+            statement="C1 (network): fine-tuning (w, Delta) of the true first layer W* (logistic "
+                      "loss, inputs on the sphere of radius sqrt(d)) has excess risk <= "
+                      "network-finetune (L = 1, b = log(1 + exp(c_w R (1 + delta0))), width = k, "
+                      "R_phi = R) + empirical gap w.p. >= 1 - fail_prob; the test-sample estimate "
+                      "counts as a violation only beyond 4 standard errors",
+            setting="network", learner="oracle", check="upper-whp",
+            params=dict(NETWORK, loss="logistic", inputs="sphere", delta0=0.5, fail_prob=0.05),
+            sweep=dict(m=[50, 200] if q else [25, 50, 100, 200, 400]),
+            reps=_size(profile, 30, 200), **network_c1),
+        Claim(
+            id="c2-adaptrep-network-rate-m",
+            statement="C2 (network, rate only): ADAPTREP's excess risk (squared loss) decays in m "
+                      "at least as fast as adaptrep-network-rate",
+            setting="network", learner="adaptrep", check="rate-at-least",
+            params=dict(NETWORK, delta0=0.3, fail_prob=0.05),
+            sweep=dict(m=[40, 160, 640] if q else [20, 40, 80, 160, 320, 640]),
+            reps=_size(profile, 20, 100), **registered_bound("adaptrep-network-rate")),
+        Claim(
+            id="c3-adaptrep-network-rate-n",
+            statement="C3 (network, rate only): with an exactly shared first layer (delta0 = 0), "
+                      "ADAPTREP's excess risk decays in the source sample size n at least as fast "
+                      "as adaptrep-network-rate",
+            setting="network", learner="adaptrep", check="rate-at-least",
+            params=dict(d=6, k=2, T=10, sigma=0.5, head_scale=2.0, test_size=2000, m=200,
+                        delta0=0.0, fail_prob=0.05),
+            sweep=dict(n=[25, 100, 400] if q else [25, 50, 100, 200, 400]),
+            reps=_size(profile, 20, 100), **registered_bound("adaptrep-network-rate")),
+        # ---------------------------------------------------------------- C8
+        Claim(
+            id="c8-network-hard-separation",
+            statement="C8: on the nonlinear hard case ADAPTREP's mean excess risk is at most half "
+                      "of FROZENREP's (the frozen objective tilts the shared layer towards the "
+                      "perturbation directions)",
+            derivation="simulations/settings/network_hard.py (construction); docs/network.md",
+            setting="network-hard", learner="adaptrep", versus="frozenrep",
+            check="separation", bound="1/2",
+            params=dict(NETWORK_HARD, m=40),
+            sweep=dict(d=[7] if q else [7, 10, 14]),
+            reps=_size(profile, 20, 100)),
+        Claim(
+            id="c8-network-hard-frozen-fails",
+            statement="C8: on the nonlinear hard case FROZENREP does no better than training the "
+                      "network on the target alone (target-only / frozenrep <= 1)",
+            derivation="simulations/settings/network_hard.py (construction); docs/network.md",
+            setting="network-hard", learner="target-only", versus="frozenrep",
+            check="separation", bound="1",
+            params=dict(NETWORK_HARD, m=40),
+            sweep=dict(d=[7] if q else [7, 10, 14]),
+            reps=_size(profile, 20, 100)),
+        # ------------------------------------------- MAML (beyond the paper)
+        Claim(
+            id="c7-maml-logistic",
+            statement="C7 for MAML (beyond the paper): after exact second-order MAML on the sources "
+                      "(at most 100 outer iterations), "
+                      "s gradient steps on the target obey gd-radius-observed at the radius they used "
+                      "(logistic loss, L = 1, b0 = log 2; r_min = 1e-3, J = 40) w.p. >= 1 - fail_prob",
+            setting="logistic", learner="maml", check="upper-whp",
+            params=dict(d=10, k=2, T=10, n=40, inputs="sphere", delta0=0.0, fail_prob=0.05),
+            sweep=dict(m=[100] if q else [50, 100, 200]),
+            learner_params={"maml": {"max_iter": 100}},
+            reps=_size(profile, 20, 200), **registered_bound("gd-radius-observed", **GD_LOGISTIC)),
+        Claim(
+            id="c5-maml-separation-hard",
+            statement="MAML (exact second order) + gradient-descent fine-tuning beats FROZENREP on the "
+                      "linear hard case: mean excess risk ratio <= 1/2 (worst-case targets)",
+            derivation="docs/gd-maml.md; docs/theory/frozen-lower-bias.md (FROZENREP >= 1/2)",
+            setting="linear-hard", learner="maml", versus="frozenrep", check="separation", bound="1/2",
+            params=dict(LINEAR, T=20, m=40), sweep=dict(d=[10] if q else [10, 20]),
+            reps=_size(profile, 20, 100)),
+        Claim(
+            id="c8-maml-network-hard",
+            statement="First-order MAML + gradient-descent fine-tuning beats FROZENREP on the nonlinear "
+                      "hard case: mean excess risk ratio <= 1/2",
+            derivation="docs/gd-maml.md; simulations/settings/network_hard.py",
+            setting="network-hard", learner="maml", versus="frozenrep", check="separation", bound="1/2",
+            params=dict(NETWORK_HARD, m=40), sweep=dict(d=[7] if q else [7, 10]),
+            reps=_size(profile, 20, 100)),
     ]
     return claims
 
@@ -203,4 +354,90 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
               **base),
         Claim(id="selftest-separation-wrong", statement="the same separation the wrong "
               "way round", learner="target-only", versus="oracle", **base)))
+
+    # rate-at-least (cheap, linear): the exact target-only shape passes, its square fails
+    base = dict(setting="linear", learner="target-only", check="rate-at-least",
+                params=dict(LINEAR, d=10), sweep=dict(m=[25, 40, 80, 160]), reps=reps)
+    pairs.append((
+        Claim(id="selftest-rate-at-least-correct", statement="target-only decays at least "
+              "like d/(m - d - 1)", **tonly, **base),
+        Claim(id="selftest-rate-at-least-wrong", statement="target-only decays at least like "
+              "(d/(m - d - 1))^2", bound=f"({tonly['bound']})**2", bound_name=None,
+              derivation="(wrong twin)", **base)))
+
+    # C1, logistic (upper-whp): the finetune-logistic bound passes; the head's parametric
+    # rate k/(2m), which ignores the perturbation block, fails
+    base = dict(setting="logistic", learner="oracle", check="upper-whp",
+                params=dict(LOGISTIC, inputs="sphere", fail_prob=0.05, m=50, delta0=0.5), reps=30)
+    pairs.append((
+        Claim(id="selftest-logistic-whp-correct", statement="finetune-logistic",
+              **registered_bound("finetune-logistic"), **base),
+        Claim(id="selftest-logistic-whp-wrong", statement="the fine-tuning step costs only "
+              "the head's parametric rate k/(2m)", bound="k/(2*m)", bound_name=None,
+              derivation="(wrong twin)", **base)))
+
+    # C2/C3, logistic (rate-at-least): ADAPTREP's risk falls with the source sample size as
+    # fast as adaptrep-logistic; target-only's (which ignores the sources) does not
+    base = dict(setting="logistic", check="rate-at-least",
+                params=dict(d=10, k=2, T=10, m=200, fail_prob=0.05), sweep=dict(n=[25, 100, 400]),
+                **registered_bound("adaptrep-logistic"))
+    pairs.append((
+        Claim(id="selftest-logistic-sources-correct", statement="adaptrep benefits from n",
+              learner="adaptrep", reps=20, **base),
+        Claim(id="selftest-logistic-sources-wrong", statement="target-only benefits from n "
+              "like adaptrep", learner="target-only", reps=50, **base)))
+
+    # C7 (upper-whp): gd-radius-observed passes; 'gradient descent generalises for free'
+    # (the excess risk is at most the empirical gap alone) fails
+    base = dict(setting="logistic", learner="gd-finetune", check="upper-whp",
+                params=dict(LOGISTIC, inputs="sphere", delta0=0.0, fail_prob=0.05, m=50),
+                learner_params={"gd-finetune": {"steps": 20}}, reps=30)
+    pairs.append((
+        Claim(id="selftest-gd-correct", statement="gd-radius-observed",
+              **registered_bound("gd-radius-observed", **GD_LOGISTIC), **base),
+        Claim(id="selftest-gd-wrong", statement="excess risk <= empirical gap (no complexity "
+              "term)", bound="empirical_gap", bound_name=None, derivation="(wrong twin)",
+              **base)))
+
+    # C1, network (upper-whp): network-finetune (+ gap, + 4 SE) passes; k/(2m) fails
+    base = dict(setting="network", learner="oracle", check="upper-whp",
+                params=dict(NETWORK, loss="logistic", inputs="sphere", delta0=0.5, fail_prob=0.05,
+                            m=50), reps=30)
+    pairs.append((
+        Claim(id="selftest-network-whp-correct", statement="network-finetune + gap", **_network_c1(),
+              **base),
+        Claim(id="selftest-network-whp-wrong", statement="the network fine-tuning step costs "
+              "only the head's parametric rate k/(2m)", bound="k/(2*m)", bound_name=None,
+              derivation="(wrong twin)", **base)))
+
+    # C2/C3, network (rate-at-least): the oracle (true first layer, delta0 = 0: a convex head
+    # fit) improves with m as fast as adaptrep-network-rate, but not with the source size n
+    base = dict(setting="network", learner="oracle", check="rate-at-least", reps=400,
+                **registered_bound("adaptrep-network-rate"))
+    pairs.append((
+        Claim(id="selftest-network-rate-correct", statement="the oracle improves with m",
+              params=dict(NETWORK, delta0=0.0, fail_prob=0.05), sweep=dict(m=[20, 80, 320]), **base),
+        Claim(id="selftest-network-rate-wrong", statement="the oracle (which ignores the sources) "
+              "improves with n", params={**{k: v for k, v in NETWORK.items() if k != "n"},
+                                         "m": 200, "delta0": 0.0, "fail_prob": 0.05},
+              sweep=dict(n=[10, 100, 1000]), **base)))
+
+    # C8 (separation): FROZENREP is no better than target-only on network-hard; the reverse fails
+    base = dict(setting="network-hard", check="separation", bound="1",
+                params=dict(NETWORK_HARD, d=7, m=40), reps=20)
+    pairs.append((
+        Claim(id="selftest-network-hard-correct", statement="target-only / frozenrep <= 1",
+              learner="target-only", versus="frozenrep", **base),
+        Claim(id="selftest-network-hard-wrong", statement="frozenrep / target-only <= 1 (the "
+              "frozen representation helps on the hard case)", learner="frozenrep",
+              versus="target-only", **base)))
+
+    # MAML (separation): MAML beats FROZENREP on linear-hard; the reverse claim fails
+    base = dict(setting="linear-hard", check="separation", bound="1/2",
+                params=dict(LINEAR, T=20, m=40, d=10), reps=20)
+    pairs.append((
+        Claim(id="selftest-maml-correct", statement="maml / frozenrep <= 1/2", learner="maml",
+              versus="frozenrep", **base),
+        Claim(id="selftest-maml-wrong", statement="frozenrep / maml <= 1/2", learner="frozenrep",
+              versus="maml", **base)))
     return pairs

@@ -165,10 +165,16 @@ def point_separation(sample: PointSample, level: float) -> dict:
     lo, hi = stats.fieller_ratio_interval(a, b, level)
     bmean = float(np.mean(bound))
     diff = a - bound * b
+    a_lo, a_hi = stats.mean_interval(a, level)     # per-learner intervals, for reports
+    b_lo, b_hi = stats.mean_interval(b, level)
     return {
         "bound": bmean,
         "mean": ma,
         "mean_versus": mb,
+        "mean_ci_low": a_lo,
+        "mean_ci_high": a_hi,
+        "versus_ci_low": b_lo,
+        "versus_ci_high": b_hi,
         "ratio": _finite(ratio),
         "ci_low": _finite(lo),
         "ci_high": _finite(hi),

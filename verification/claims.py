@@ -27,8 +27,11 @@ __all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "REPLICATE_NAMES",
 
 #: Risk columns a claim may check (``risk`` key).
 RISK_COLUMNS = ("excess_risk", "insample_risk")
-#: Per-replicate diagnostic columns a bound may reference.
-REPLICATE_NAMES = ("rep_error", "nu")
+#: Per-replicate diagnostic columns a bound may reference (``simulations``
+#: columns; the last five come from gradient-descent fine-tuning and from the
+#: logistic and network settings, NaN elsewhere).
+REPLICATE_NAMES = ("rep_error", "nu", "gd_radius", "grad_bound", "displacement", "empirical_gap",
+                   "risk_se")
 #: Parameters a claim may set besides the setting's own.
 EXTRA_PARAMETERS = ("fail_prob",)
 DEFAULT_REPS = 200

@@ -1,10 +1,13 @@
 """The ``metabound`` command line.
 
-Subcommands: ``verify`` (run claims, write results.json), ``bound``
-(delegated to :mod:`bounds.cli`), ``simulate`` (delegated to
-:mod:`simulations.cli`) and ``list`` (claims, bounds, settings, learners).
+Subcommands: ``verify`` (run claims, write a report directory: results.json,
+report.md, report.html, results.csv, junit.xml, figures), ``report``
+(regenerate the report from an existing results.json), ``bound`` (delegated to
+:mod:`bounds.cli`), ``simulate`` (delegated to :mod:`simulations.cli`) and
+``list`` (claims, bounds, settings, learners).
 
 Exit status: 0 success / every claim passes, 1 some claim fails, 2 bad input.
+Errors are one line on stderr (``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 __all__ = ["main", "build_parser"]
 
@@ -23,6 +28,24 @@ DEFAULT_OUT = "reports/latest"
 
 class UsageError(Exception):
     """Bad input: reported on one line, exit status 2."""
+
+
+EXIT_STATUS = ("exit status: 0 success (every claim passes), 1 some claim fails, "
+               "2 bad input or usage")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE (see PROG --help)`` and exit with status 2.
+
+        Parameters
+        ----------
+        message : str
+            argparse's description of the problem.
+        """
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _delegate(module: str):
@@ -35,15 +58,23 @@ def _delegate(module: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="metabound",
         description="Numerical verification of the risk bounds of Chua, Lei, Lee "
-                    "(NeurIPS 2021).")
+                    "(NeurIPS 2021).",
+        epilog=EXIT_STATUS + ". 'metabound COMMAND --help' documents each command.")
     parser.add_argument("--debug", action="store_true",
                         help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    v = sub.add_parser("verify", help="run claims and write DIR/results.json")
+    v = sub.add_parser(
+        "verify", help="run claims and write a report directory",
+        description="Run the claims and write DIR/results.json with its report: "
+                    "report.md, report.html (self-contained), results.csv (one row per "
+                    "point), junit.xml (one test case per claim) and figures/. The "
+                    "directory is replaced atomically. A progress bar (plain lines when "
+                    "stderr is not a terminal) shows claims and replicates done.",
+        epilog=EXIT_STATUS + ".")
     v.add_argument("--profile", choices=("quick", "full"), default="quick",
                    help="size of the built-in claims (default: quick)")
     v.add_argument("--claims", metavar="PATTERN", action="append",
@@ -53,19 +84,43 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--with-builtin", action="store_true",
                    help="with --claims-file: also run the built-in claims")
     v.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
-                   help=f"output directory (default: {DEFAULT_OUT})")
+                   help=f"report directory, replaced as a whole (default: {DEFAULT_OUT})")
     v.add_argument("--seed", metavar="S", type=int, default=0, help="run seed (default 0)")
     v.add_argument("--alpha", type=float, default=1e-3,
                    help="family-wise error level of the run (default 1e-3)")
-    v.add_argument("--quiet", action="store_true", help="print only the summary")
+    v.add_argument("--quiet", action="store_true",
+                   help="print only the summary (no progress, no failing-point details)")
     v.add_argument("--debug", action="store_true", dest="debug_sub",
                    help="show tracebacks on errors")
+    _add_execution_options(v)
     v.set_defaults(handler=_cmd_verify)
 
-    lst = sub.add_parser("list", help="list claims, bounds, settings and learners")
+    rp = sub.add_parser(
+        "report", help="regenerate the report of an existing results.json",
+        description="Rebuild report.md, report.html, results.csv, junit.xml and figures/ "
+                    "from DIR/results.json without rerunning anything (results.json is "
+                    "kept byte for byte; the directory is replaced atomically).",
+        epilog="exit status: 0 report written (whatever the claims' status), "
+               "2 bad input (missing or malformed results.json)")
+    rp.add_argument("dir", metavar="DIR", type=Path,
+                    help="report directory containing results.json")
+    rp.add_argument("--out", metavar="OUT", type=Path,
+                    help="write the report to OUT instead of replacing DIR")
+    rp.add_argument("--summary", action="store_true",
+                    help="print the Markdown summary (status table, failing points) to "
+                         "stdout and write nothing, e.g. for a CI job summary")
+    rp.add_argument("--debug", action="store_true", dest="debug_sub",
+                    help="show tracebacks on errors")
+    rp.set_defaults(handler=_cmd_report)
+
+    lst = sub.add_parser("list", help="list claims, bounds, settings and learners",
+                         description="List the built-in claims, registered bounds, "
+                                     "settings (with their parameters) and learners.")
     lst.add_argument("what", nargs="?", default="all",
-                     choices=("all", "claims", "bounds", "settings", "learners"))
-    lst.add_argument("--profile", choices=("quick", "full"), default="quick")
+                     choices=("all", "claims", "bounds", "settings", "learners"),
+                     help="what to list (default: all)")
+    lst.add_argument("--profile", choices=("quick", "full"), default="quick",
+                     help="profile of the claims listed (default: quick)")
     lst.set_defaults(handler=_cmd_list)
 
     for name, module in (("bound", "bounds.cli"), ("simulate", "simulations.cli")):
@@ -98,11 +153,121 @@ def _select(claims, patterns):
     return chosen
 
 
+# ------------------------------------------------------------ verify execution
+#: File name of the default results store, beside the report directory.
+STORE_NAME = "metabound.sqlite"
+
+
+def _add_execution_options(v: argparse.ArgumentParser) -> None:
+    """The results-store and backend options of ``verify``."""
+    g = v.add_argument_group(
+        "execution", "where replicates run and where completed ones are kept "
+        "(docs/performance.md); results never depend on these options")
+    g.add_argument("--store", metavar="PATH",
+                   help=f"SQLite results store: every completed replicate is committed "
+                        f"to it (default: {STORE_NAME} beside --out, i.e. "
+                        f"reports/{STORE_NAME}; 'none' keeps nothing)")
+    g.add_argument("--resume", action="store_true",
+                   help="reuse the replicates the store holds; compute only the missing "
+                        "ones (e.g. after an interrupted run)")
+    g.add_argument("--backend", choices=("serial", "processes", "dask"),
+                   help="serial, a pool of local processes, or Dask distributed (default: "
+                        "processes on all available cores, serial on one core)")
+    g.add_argument("--workers", metavar="N", type=int,
+                   help="worker processes of processes / a local Dask cluster (default: "
+                        "all available cores)")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address (with --backend dask; without it a local "
+                        "cluster on loopback)")
+
+
+class _Execution:
+    """Store and backend of one ``verify`` run, from its options.
+
+    Raises :class:`UsageError` on bad options or an unusable store, before
+    anything runs.  While open, SIGTERM interrupts the run like Ctrl-C
+    (completed batches are already committed to the store).
+    """
+
+    def __init__(self, args) -> None:
+        from .backends import BackendError, make_backend
+        from .store import ResultsStore, StoreError
+
+        if args.workers is not None and args.workers < 1:
+            raise UsageError(f"--workers must be >= 1, got {args.workers}")
+        if args.scheduler is not None and args.backend != "dask":
+            raise UsageError("--scheduler needs --backend dask")
+        if args.backend == "serial" and args.workers not in (None, 1):
+            raise UsageError("--workers needs --backend processes or dask")
+        if args.backend is not None:
+            try:
+                self.backend = make_backend(args.backend, args.workers, args.scheduler)
+            except BackendError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            self.backend = None            # the runner picks processes or serial
+        path = args.store if args.store is not None else str(Path(args.out).parent / STORE_NAME)
+        if path.strip().lower() == "none":
+            if args.resume:
+                raise UsageError("--resume needs a results store (not --store none)")
+            self.store = None
+        else:
+            try:
+                self.store = ResultsStore(path)
+            except StoreError as exc:
+                raise UsageError(str(exc)) from None
+        self.stats: dict = {}
+        self.kwargs = dict(backend=self.backend, workers=args.workers, store=self.store,
+                           resume=args.resume, execution=self.stats)
+        if self.backend is not None:
+            self.kwargs.pop("workers")
+        import signal
+
+        self._signal = signal
+        try:
+            self._previous = signal.signal(signal.SIGTERM, self._terminate)
+        except ValueError:                 # not the main thread
+            self._previous = None
+
+    @staticmethod
+    def _terminate(signum, frame) -> NoReturn:
+        """SIGTERM handler: stop like Ctrl-C (committed batches stay in the store)."""
+        raise KeyboardInterrupt
+
+    def interrupted(self) -> None:
+        """Tell the user what an interrupted run kept."""
+        if self.store is not None:
+            print(f"metabound: interrupted; completed replicates are kept in {self.store.path}:"
+                  f" rerun with --resume --store {self.store.path} to continue",
+                  file=sys.stderr)
+
+    def summary(self) -> str | None:
+        """One line on the store's use, or None without a store."""
+        if self.store is None:
+            return None
+        s = self.stats
+        return (f"store: {self.store.path} ({s.get('replicates_reused', 0)} replicates reused, "
+                f"{s.get('replicates_computed', 0)} computed; backend {s.get('backend')}, "
+                f"{s.get('workers')} worker(s))")
+
+    def close(self) -> None:
+        """Restore SIGTERM, stop the backend's workers, close the store."""
+        if self._previous is not None:
+            self._signal.signal(self._signal.SIGTERM, self._previous)
+            self._previous = None
+        if self.backend is not None:
+            self.backend.close()
+        if self.store is not None:
+            self.store.close()
+
+
 def _cmd_verify(args) -> int:
     from .builtin import builtin_claims
     from .catalog import default_catalog
     from .claims_file import load_claims_file, validate_claims
-    from .results import build_results, format_claim, format_summary, write_results
+    from .report import check_target, write_report
+    from .report.progressbar import ProgressPrinter
+    from .results import build_results, format_claim, format_summary
     from .runner import run_claims
 
     if args.with_builtin and args.claims_file is None:
@@ -121,20 +286,63 @@ def _cmd_verify(args) -> int:
             raise UsageError(f"claims file redefines built-in claim id(s): {', '.join(clash)}")
         claims += builtin
     claims = _select(claims, args.claims)
+    check_target(args.out)                     # before running: bad --out is bad input
+    execution = _Execution(args)               # store, backend: bad options are bad input
 
-    progress = None if args.quiet else (
-        lambda ev: print(f"[{ev.reps_done}/{ev.reps_total} replicates] {ev.claim}", file=sys.stderr))
-    run = run_claims(claims, seed=args.seed, alpha=args.alpha, progress=progress)
+    progress = None if args.quiet else ProgressPrinter(sys.stderr)
+    try:
+        run = run_claims(claims, seed=args.seed, alpha=args.alpha, progress=progress,
+                         **execution.kwargs)
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+            progress = None
+        execution.interrupted()
+        raise
+    finally:
+        execution.close()
+        if progress is not None:
+            progress.close()
     results = build_results(run, profile=args.profile,
                             claims_file=str(args.claims_file) if args.claims_file else None)
-    path = write_results(results, args.out)
+    write_report(results, args.out)
+    path = args.out / "results.json"
     if not args.quiet:
         for c in results["claims"]:
             if c["status"] != "pass":
                 print(format_claim(c, only_failing=True))
     print(format_summary(results))
     print(f"results: {path}")
+    print(f"report: {args.out / 'report.html'} (also report.md, results.csv, junit.xml, "
+          "figures/)")
+    if execution.summary() and not args.quiet:
+        print(execution.summary())
     return 0 if results["status"] == "pass" else 1
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """``metabound report DIR``: regenerate a report from its results.json.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``dir``, ``out`` and ``summary``.
+
+    Returns
+    -------
+    int
+        0 (bad input raises :class:`verification.report.ReportError`).
+    """
+    from .report import load_results, regenerate_report
+
+    if args.summary:
+        from .report.markdown import render_summary
+        sys.stdout.write(render_summary(load_results(args.dir)))
+        return 0
+    out = regenerate_report(args.dir, args.out)
+    print(f"report: {out / 'report.html'} (also report.md, results.csv, junit.xml, "
+          "figures/)")
+    return 0
 
 
 def _cmd_list(args) -> int:
@@ -175,6 +383,7 @@ def _cmd_list(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``metabound`` console script."""
     from .errors import ClaimError
+    from .report.errors import ReportError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -188,18 +397,26 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:           # argparse: --help -> 0, usage errors -> 2
         return int(exc.code or 0)
     if getattr(args, "handler", None) is None:
-        parser.print_help()
+        print("metabound: error: missing command: one of verify, report, bound, simulate, "
+              "list (see 'metabound --help')", file=sys.stderr)
         return 2
     try:
         rc = args.handler(args)
         return int(rc or 0)
-    except (ClaimError, UsageError) as exc:
+    except (ClaimError, UsageError, ReportError) as exc:
         if debug:
             traceback.print_exc()
         print(f"metabound: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("metabound: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:      # reader went away (`metabound list | head`): as SIGPIPE
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass                 # (silences Python's own flush error at exit)
+        return 141
     except Exception as exc:
         if debug:
             traceback.print_exc()

@@ -1,9 +1,11 @@
-"""Logistic regression with a linear representation (claim C2, logistic).
+"""Logistic regression with a linear representation (claims C1 and C2, logistic).
 
-Rate only: the transfer term's constant (the task-diversity argument applied
-to a non-convex source estimator) is not derived by the project.  The
-fine-tuning and confidence parts alone have explicit constants: they are
-``finetune-step`` with ``L = 1``.
+``adaptrep-logistic`` is rate only: the transfer term's constant (the
+task-diversity argument applied to a non-convex source estimator) is not
+derived by the project.  The fine-tuning and confidence parts alone have
+explicit constants: ``finetune-logistic`` is ``finetune-step`` with the
+logistic loss (``L = 1``, ``b = log(1 + exp(R (c_w + delta0)))``) and the
+perturbation radius in the simulator's absolute units (``||delta|| <= delta0``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from bounds.constants import standard
 from bounds.expression import Bound
 
-__all__ = ["ADAPTREP_LOGISTIC", "BOUNDS"]
+__all__ = ["ADAPTREP_LOGISTIC", "FINETUNE_LOGISTIC", "BOUNDS"]
 
 ADAPTREP_LOGISTIC = Bound(
     name="adaptrep-logistic",
@@ -43,5 +45,36 @@ ADAPTREP_LOGISTIC = Bound(
     references=("Tripuraneni, Jordan, Jin (NeurIPS 2020): task diversity",),
 )
 
+FINETUNE_LOGISTIC = Bound(
+    name="finetune-logistic",
+    statement=(
+        "W.p. >= 1 - fail_prob, logistic-loss ERM over F = {x -> x^T(B_hat w + delta) : "
+        "||w|| <= c_w, ||delta|| <= delta0} with ||x|| <= R has excess risk over the best member "
+        "of F at most 4 R (c_w sqrt(k/d) + delta0)/sqrt(m) "
+        "+ log(1 + exp(R (c_w + delta0))) sqrt(2 log(2/fail_prob)/m)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        "B_hat is a fixed orthonormal d x k frame, independent of the m target samples",
+        "target samples (x, y) i.i.d., y in {-1, +1}; ||x|| <= R almost surely and "
+        "E[x x^T] = (R^2/d) I_d (e.g. x uniform on the sphere of radius R)",
+        "logistic loss log(1 + exp(-y f(x))); the learner is an exact empirical risk "
+        "minimiser over F (the constrained logistic fine-tuning step, convex)",
+        "excess risk over the best member of F; it is the excess over the Bayes risk when "
+        "the true logit direction lies in F (e.g. B_hat = B*, ||w*|| <= c_w, ||v|| <= delta0)",
+    ),
+    derivation="docs/theory/finetune-logistic.md",
+    constants=standard("d", "k", "m", "delta0", "c_w", "R", "fail_prob"),
+    terms={
+        "finetune": "4*R*(c_w*sqrt(k/d) + delta0)/sqrt(m)",
+        # log(1 + exp(z)) written as z + log(1 + exp(-z)), z = R (c_w + delta0) >= 0 (no overflow)
+        "confidence": "(R*(c_w + delta0) + log(1 + exp(-R*(c_w + delta0))))*sqrt(2*log(2/fail_prob)/m)",
+    },
+    conditions=("k <= d",),
+    monotonicity={"m": -1, "d": -1, "k": +1, "delta0": +1, "c_w": +1, "R": +1, "fail_prob": -1},
+    references=("finetune-step with L = 1 and the loss range of the logistic loss on F",),
+)
+
 #: Bounds defined in this module.
-BOUNDS = (ADAPTREP_LOGISTIC,)
+BOUNDS = (ADAPTREP_LOGISTIC, FINETUNE_LOGISTIC)

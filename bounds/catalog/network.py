@@ -4,6 +4,8 @@ The class is ``x -> w^T relu((W_hat + Delta) x)`` with ``||w|| <= c_w`` and
 ``||Delta||_F <= delta0``; its Rademacher complexity is split into the frozen
 features and the perturbation, the latter bounded with Maurer's
 vector-contraction inequality (which costs a factor ``sqrt(width)``).
+``adaptrep-network-rate`` is the end-to-end ADAPTREP bound for the network,
+rate only (the transfer term's constants are not derived).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from bounds.constants import standard
 from bounds.expression import Bound
 
-__all__ = ["NETWORK_FINETUNE", "BOUNDS"]
+__all__ = ["NETWORK_FINETUNE", "ADAPTREP_NETWORK_RATE", "BOUNDS"]
 
 NETWORK_FINETUNE = Bound(
     name="network-finetune",
@@ -44,5 +46,36 @@ NETWORK_FINETUNE = Bound(
     ),
 )
 
+ADAPTREP_NETWORK_RATE = Bound(
+    name="adaptrep-network-rate",
+    statement=(
+        "ADAPTREP for two-layer ReLU networks of width k (rate, constants not derived): "
+        "(1/nu)(sqrt(kd/(nT)) + sqrt(k/n) + delta0 sqrt(kd/n)) + sqrt(k/m) + delta0 sqrt(kd/m) "
+        "+ sqrt(log(2/fail_prob)/m)"
+    ),
+    kind="rate",
+    explicit=False,
+    assumptions=(
+        "two-layer ReLU networks w^T relu((W + Delta) x) of width k, ||Delta_t||_F <= delta0, "
+        "norm-bounded heads and first layers; isotropic inputs with E||x||^2 = d",
+        "nu-diverse source heads; Lipschitz loss",
+        "source and target steps solved to global optima",
+        "explicit constants exist only for the fine-tuning step with a fixed first layer "
+        "(network-finetune)",
+    ),
+    derivation="docs/theory/adaptrep-network-rate.md",
+    constants=standard("d", "k", "n", "T", "m", "nu", "delta0", "fail_prob"),
+    terms={
+        "transfer": "(sqrt(k*d/(n*T)) + sqrt(k/n) + delta0*sqrt(k*d/n))/nu",
+        "finetune": "sqrt(k/m) + delta0*sqrt(k*d/m)",
+        "confidence": "sqrt(log(2/fail_prob)/m)",
+    },
+    conditions=("k <= d",),
+    monotonicity={"n": -1, "T": -1, "m": -1, "nu": -1, "fail_prob": -1,
+                  "d": +1, "k": +1, "delta0": +1},
+    references=("Chua, Lei, Lee (2021), network instantiation as read by the project",
+                "Maurer (2016); Tripuraneni, Jordan, Jin (NeurIPS 2020)"),
+)
+
 #: Bounds defined in this module.
-BOUNDS = (NETWORK_FINETUNE,)
+BOUNDS = (NETWORK_FINETUNE, ADAPTREP_NETWORK_RATE)

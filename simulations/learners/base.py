@@ -80,6 +80,10 @@ class Learner:
     def adapt(self, target: TargetData) -> "Learner":  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def diagnostics(self) -> dict[str, Any]:
+        """Extra per-replicate columns of this learner (e.g. ``head_constraint_active``); none by default."""
+        return {}
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions ``X @ theta_`` of the adapted target predictor."""
         self._check_adapted()

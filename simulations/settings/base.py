@@ -140,6 +140,9 @@ class Setting:
     """
 
     name: ClassVar[str] = ""
+    #: Learner family: which implementation of each learner name applies
+    #: (``simulations.registry.LEARNER_CLASSES[family]``).
+    family: ClassVar[str] = "linear"
     PARAMETERS: ClassVar[Mapping[str, Parameter]] = {}
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -161,6 +164,10 @@ class Setting:
     @property
     def rank(self) -> int:
         return int(self.params["k"])
+
+    def learner_defaults(self) -> dict[str, Any]:
+        """Values of the learners' ``SETTING_DEFAULTS`` sources: ``k`` and ``radius`` (settings may add more)."""
+        return {"k": self.rank, "radius": self.fine_tuning_radius}
 
     def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
         raise NotImplementedError

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..solvers.linalg import orthonormal_frame
 
-__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "diverse_heads"]
+__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "sphere_inputs", "diverse_heads"]
 
 
 def unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
@@ -25,6 +25,13 @@ def gaussian_inputs(rng: np.random.Generator, shape: tuple[int, ...], chol: np.n
     """Rows N(0, Sigma) with ``Sigma = chol chol^T`` (identity when ``chol`` is None)."""
     z = rng.standard_normal(shape)
     return z if chol is None else z @ chol.T
+
+
+def sphere_inputs(rng: np.random.Generator, shape: tuple[int, ...], radius: float) -> np.ndarray:
+    r"""Rows uniform on the sphere of radius ``radius`` in :math:`\mathbb{R}^d` (``shape[-1] = d``): :math:`Rz/\|z\|`, :math:`z` Gaussian."""
+    z = rng.standard_normal(shape)
+    norms = np.linalg.norm(z, axis=-1, keepdims=True)
+    return radius * z / np.where(norms > 0, norms, 1.0)
 
 
 def diverse_heads(rng: np.random.Generator, T: int, k: int, scale: float, condition: float) -> tuple[np.ndarray, float]:

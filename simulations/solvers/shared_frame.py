@@ -88,8 +88,10 @@ class SharedFrameFit:
 def _update_frame(S, g, heads, deltas):
     T, d, _ = S.shape
     k = heads.shape[1]
-    H = np.einsum("ti,tj,tab->iajb", heads, heads, S).reshape(k * d, k * d)
-    R = np.einsum("td,tk->dk", g - np.einsum("tij,tj->ti", S, deltas), heads)
+    # H[(i, a), (j, b)] = sum_t w_ti w_tj S_t[a, b], as one matrix product (k^2 x T) @ (T x d^2).
+    outer = (heads[:, :, None] * heads[:, None, :]).reshape(T, k * k)
+    H = (outer.T @ S.reshape(T, d * d)).reshape(k, k, d, d).transpose(0, 2, 1, 3).reshape(k * d, k * d)
+    R = (g - np.matmul(S, deltas[:, :, None])[:, :, 0]).T @ heads
     rhs = R.T.reshape(-1)
     try:
         vec = np.linalg.solve(H, rhs)

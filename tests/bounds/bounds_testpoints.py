@@ -26,6 +26,11 @@ VALID: dict[str, dict[str, float]] = {
                               fail_prob=2 * math.exp(-4)),
     "network-finetune": dict(m=16, width=4, delta0=0.5, L=1, b=1, c_w=1, R=1, R_phi=2,
                              fail_prob=0.5),
+    "adaptrep-network-rate": dict(d=16, k=4, n=4, T=4, m=16, nu=0.5, delta0=0.5,
+                                  fail_prob=2 * math.exp(-4)),
+    "finetune-logistic": dict(d=4, k=1, m=16, delta0=0.5, c_w=1, R=2, fail_prob=0.5),
+    "gd-radius-observed": dict(d=4, k=1, m=16, L=1, c_w=1, R=2, fail_prob=0.5, gd_radius=0.3,
+                               empirical_gap=0.1, b0=0.7, r_min=0.01, J=10),
 }
 
 

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["finetune-step", "finetune-linear", "adaptrep-linear", "adaptrep-linear-rate",
          "frozenrep-shared", "target-only", "oracle-head", "frozen-lower-bias",
          "frozen-lower-bayes", "target-only-bayes", "gd-radius", "adaptrep-logistic",
-         "network-finetune"]
-RATE_ONLY = {"adaptrep-linear-rate", "frozenrep-shared", "adaptrep-logistic"}
+         "network-finetune", "finetune-logistic", "gd-radius-observed", "adaptrep-network-rate"]
+RATE_ONLY = {"adaptrep-linear-rate", "frozenrep-shared", "adaptrep-logistic", "adaptrep-network-rate"}
 
 
 def test_registry_holds_exactly_the_catalogue():

@@ -41,6 +41,15 @@ HAND = {
     # 4*2/4 + 16*0.5*sqrt(4/16) + conf
     "network-finetune": (6 + CONF_HALF, {"head": 2.0, "perturbation": 4.0,
                                          "confidence": CONF_HALF}),
+    # (sqrt(64/16) + sqrt(4/4) + 0.5*sqrt(64/4))/0.5 + sqrt(4/16) + 0.5*sqrt(64/16) + sqrt(4/16)
+    "adaptrep-network-rate": (12.0, {"transfer": 10.0, "finetune": 1.5, "confidence": 0.5}),
+    # 4*2*(1*sqrt(1/4) + 0.5)/4 = 2; b = log(1 + e^(2*(1 + 0.5)))
+    "finetune-logistic": (2 + math.log1p(math.exp(3)) * CONF_HALF,
+                          {"finetune": 2.0, "confidence": math.log1p(math.exp(3)) * CONF_HALF}),
+    # 4*1*2*(sqrt(1/4) + 0.3)/4 = 1.6; (0.7 + 2*(1 + 2*0.3)) sqrt(2 log(2*11/0.5)/16); gap 0.1
+    "gd-radius-observed": (1.6 + 3.9 * math.sqrt(2 * math.log(44) / 16) + 0.1,
+                           {"finetune": 1.6, "confidence": 3.9 * math.sqrt(2 * math.log(44) / 16),
+                            "gap": 0.1}),
 }
 
 
@@ -109,3 +118,23 @@ def test_exact_bounds_match_monte_carlo_of_least_squares():
     assert abs(mc - exact) < 4 * se
     # oracle-head is target-only in dimension k
     assert float(get_bound("oracle-head").evaluate(k=d, m=m, sigma=sigma)) == exact
+
+
+def test_finetune_logistic_is_finetune_step_with_the_logistic_loss():
+    # L = 1, b = log(1 + exp(R (c_w + delta0))), class radius delta0 = delta0_step * c_w
+    rng = np.random.default_rng(4)
+    delta0, c_w, R = rng.uniform(0, 2, 20), rng.uniform(0.5, 3, 20), rng.uniform(0.5, 4, 20)
+    common = dict(d=30, k=3, m=50, fail_prob=0.05)
+    lg = get_bound("finetune-logistic").evaluate(delta0=delta0, c_w=c_w, R=R, **common)
+    ft = get_bound("finetune-step").evaluate(delta0=delta0 / c_w, c_w=c_w, R=R, L=1.0,
+                                             b=np.log1p(np.exp(R * (c_w + delta0))), **common)
+    np.testing.assert_allclose(lg, ft, rtol=1e-12)
+
+
+def test_gd_radius_observed_floors_the_radius_at_the_grid_start():
+    b = get_bound("gd-radius-observed")
+    point = dict(VALID["gd-radius-observed"])
+    at_floor = float(b.evaluate(**dict(point, gd_radius=point["r_min"])))
+    below = float(b.evaluate(**dict(point, gd_radius=0.0)))
+    assert below == pytest.approx(at_floor, rel=1e-14)
+    assert float(b.evaluate(**dict(point, gd_radius=0.5))) > at_floor

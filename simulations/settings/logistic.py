@@ -1,0 +1,190 @@
+r"""The ``logistic`` setting: logistic regression tasks sharing a representation approximately.
+
+Model
+-----
+Labels :math:`y \in \{-1, +1\}` with
+
+.. math:: P(y = 1 \mid x) = \sigma(x^\top\theta_t),\qquad \theta_t = B^* w_t^* + v_t,\quad \|v_t\|_2 \le \delta_0,
+
+:math:`B^*`, the heads and the perturbations drawn exactly as in ``linear``
+(same parameters ``head_scale``, ``head_condition``, ``perturbation_fraction``).
+Inputs (parameter ``inputs``):
+
+* ``"gaussian"`` (default): :math:`x \sim N(0, \Sigma)` (``Sigma``, default identity);
+* ``"sphere"``: :math:`x` uniform on the sphere of radius :math:`R`
+  (default :math:`R = \sqrt d`, so that :math:`E[xx^\top] = (R^2/d) I = I`):
+  bounded inputs, as the Rademacher bounds ``finetune-step`` and ``gd-radius``
+  assume.  ``R`` is defined only for these inputs (it stays ``None`` for
+  Gaussian inputs, so a bound that needs it cannot be evaluated there).
+
+Head-norm bound ``c_w`` (default :math:`2\,h`, :math:`h` = ``head_scale``): the
+bound the learners enforce (:math:`\|w\| \le c_w`) and the bounds assume.  The
+target head has norm exactly :math:`h`, so ``c_w >= head_scale`` is required
+(the target is then in every learner's class when the frame is right).  Source
+heads have root mean squared norm :math:`h`; individual ones may exceed
+:math:`c_w`, in which case the constrained source fit is misspecified for them.
+
+Risks (:mod:`simulations.risk_logistic`): ``excess_risk`` is the population
+logistic loss minus the Bayes loss, :math:`E_x\mathrm{KL}(\sigma(x^\top\theta)\|\sigma(x^\top\hat\theta))`,
+computed by deterministic quadrature for both input laws (to about 1e-10; no
+test sample, so ``risk_se`` is 0); ``zero_one_excess`` is the 0-1 excess risk
+of :math:`\operatorname{sign}(x^\top\hat\theta)`; ``insample_risk`` the mean KL
+over the target design; ``empirical_gap`` the target empirical logistic loss
+of the predictor minus that of the truth.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+
+from ..parameters import REQUIRED, Parameter, validate_choice, validate_float, validate_int, validate_spd
+from ..risk import representation_error, sin_theta_max
+from ..risk_logistic import (
+    empirical_logistic_loss,
+    logistic_excess_gaussian,
+    logistic_excess_sphere,
+    logistic_insample_excess,
+    zero_one_excess_gaussian,
+    zero_one_excess_sphere,
+)
+from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
+from .sampling import diverse_heads, gaussian_inputs, random_frame, sphere_inputs, unit_vectors
+
+__all__ = ["LogisticSetting", "LOGISTIC_PARAMETERS", "bernoulli_labels"]
+
+LOGISTIC_PARAMETERS: dict[str, Parameter] = {
+    "d": Parameter("input dimension, an integer >= 1", REQUIRED, validate_int(1)),
+    "k": Parameter("representation dimension, an integer in [1, d]", REQUIRED, validate_int(1)),
+    "T": Parameter("number of source tasks, an integer >= 1", REQUIRED, validate_int(1)),
+    "n": Parameter("samples per source task, an integer >= 1", REQUIRED, validate_int(1)),
+    "m": Parameter("target samples, an integer >= 1", REQUIRED, validate_int(1)),
+    "delta0": Parameter(
+        "perturbation radius ||v_t|| <= delta0 and default fine-tuning radius, a real >= 0", 0.0, validate_float(0.0)
+    ),
+    "head_scale": Parameter("root mean squared head norm h (target head norm), a real > 0", 1.0,
+                            validate_float(0.0, low_open=True)),
+    "head_condition": Parameter(
+        "condition number of the head covariance (1/T) sum w_t w_t^T, a real >= 1", 1.0, validate_float(1.0)
+    ),
+    "perturbation_fraction": Parameter(
+        "perturbation norms as a fraction of delta0, a real in [0, 1]", 1.0, validate_float(0.0, 1.0)
+    ),
+    "inputs": Parameter("input law: 'gaussian' (N(0, Sigma)) or 'sphere' (uniform on the sphere of radius R)",
+                        "gaussian", validate_choice("gaussian", "sphere")),
+    "R": Parameter("radius of the input sphere, a real > 0 (inputs='sphere' only; default sqrt(d))", None,
+                   validate_float(0.0, low_open=True)),
+    "c_w": Parameter("head-norm bound ||w|| <= c_w enforced by the learners, a real >= head_scale (default 2 head_scale)",
+                     None, validate_float(0.0, low_open=True)),
+    "Sigma": Parameter("input covariance, a d x d SPD matrix (inputs='gaussian' only; default identity)", None,
+                       validate_spd),
+}
+
+
+def bernoulli_labels(uniforms: np.ndarray, logits: np.ndarray) -> np.ndarray:
+    r"""Labels :math:`y = +1` if :math:`U < \sigma(\text{logit})` else :math:`-1` (inverse-CDF draw)."""
+    return np.where(uniforms < 1.0 / (1.0 + np.exp(-logits)), 1.0, -1.0)
+
+
+class LogisticSetting(Setting):
+    """Logistic regression with an approximately shared linear representation."""
+
+    name: ClassVar[str] = "logistic"
+    family: ClassVar[str] = "logistic"
+    PARAMETERS: ClassVar[Mapping[str, Parameter]] = LOGISTIC_PARAMETERS
+
+    @classmethod
+    def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
+        d = params["d"]
+        if params["k"] > d:
+            raise ValueError(f"parameter 'k' must be an integer in [1, d] = [1, {d}]; got {params['k']}")
+        sphere = params["inputs"] == "sphere"
+        if params["Sigma"] is not None:
+            if sphere:
+                raise ValueError("parameter 'Sigma' applies to inputs='gaussian' only (sphere inputs have covariance (R^2/d) I)")
+            if params["Sigma"].shape != (d, d):
+                raise ValueError(f"parameter 'Sigma' must be a d x d = {d} x {d} matrix; got {params['Sigma'].shape}")
+        if params["R"] is not None and not sphere:
+            raise ValueError("parameter 'R' applies to inputs='sphere' only (Gaussian inputs are unbounded)")
+        if sphere and params["R"] is None:
+            params["R"] = math.sqrt(d)
+        if params["c_w"] is None:
+            params["c_w"] = 2.0 * params["head_scale"]
+        if params["c_w"] < params["head_scale"]:
+            raise ValueError(
+                f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']} (the target head norm); got {params['c_w']}"
+            )
+        return params
+
+    # -- geometry ---------------------------------------------------------
+    @property
+    def sphere(self) -> bool:
+        return self.params["inputs"] == "sphere"
+
+    @property
+    def covariance(self) -> np.ndarray:
+        d = self.params["d"]
+        if self.sphere:
+            return (self.params["R"] ** 2 / d) * np.eye(d)
+        Sigma = self.params["Sigma"]
+        return np.eye(d) if Sigma is None else Sigma
+
+    def _inputs(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        if self.sphere:
+            return sphere_inputs(rng, shape, self.params["R"])
+        Sigma = self.params["Sigma"]
+        return gaussian_inputs(rng, shape, None if Sigma is None else np.linalg.cholesky(Sigma))
+
+    def learner_defaults(self) -> dict[str, Any]:
+        """Adds ``c_w`` and ``norm_bound = c_w + delta0`` (a bound on every target's norm, for ``target-only``)."""
+        c_w = float(self.params["c_w"])
+        return {**super().learner_defaults(), "c_w": c_w, "norm_bound": c_w + self.fine_tuning_radius}
+
+    # -- draws --------------------------------------------------------------
+    def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
+        p = self.params
+        d, k, T, n = p["d"], p["k"], p["T"], p["n"]
+        frame = random_frame(rng, d, k)
+        heads, nu = diverse_heads(rng, T, k, p["head_scale"], p["head_condition"])
+        perturbations = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, T, d)
+        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance, nu=nu)
+        X = self._inputs(rng, (T, n, d))
+        y = bernoulli_labels(rng.random((T, n)), np.einsum("tnd,td->tn", X, truth.thetas))
+        return truth, SourceData(X=X, y=y)
+
+    def draw_target(
+        self, rng: np.random.Generator, truth: SourceTruth, representation: np.ndarray | None
+    ) -> tuple[TargetTruth, TargetData]:
+        p = self.params
+        d, k, m = p["d"], p["k"], p["m"]
+        X = self._inputs(rng, (m, d))
+        uniforms = rng.random(m)
+        head = p["head_scale"] * unit_vectors(rng, 1, k)[0]
+        perturbation = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, 1, d)[0]
+        target = TargetTruth(head=head, perturbation=perturbation, frame=truth.frame)
+        return target, TargetData(X=X, y=bernoulli_labels(uniforms, X @ target.theta))
+
+    # -- risks --------------------------------------------------------------
+    def evaluate(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, Any]:
+        """Quadrature risks of the logit direction ``learner.theta_`` (see the module docstring)."""
+        theta_hat, theta = learner.theta_, target.theta
+        if self.sphere:
+            R = self.params["R"]
+            excess = logistic_excess_sphere(theta_hat, theta, R)
+            zero_one = zero_one_excess_sphere(theta_hat, theta, R)
+        else:
+            excess = logistic_excess_gaussian(theta_hat, theta, truth.covariance)
+            zero_one = zero_one_excess_gaussian(theta_hat, theta, truth.covariance)
+        rep = getattr(learner, "representation_", None)
+        return {
+            "excess_risk": excess,
+            "insample_risk": logistic_insample_excess(theta_hat, theta, data.X),
+            "rep_error": representation_error(rep, target.shared, truth.covariance),
+            "sin_theta_max": sin_theta_max(rep, truth.frame),
+            "zero_one_excess": zero_one,
+            "risk_se": 0.0,
+            "empirical_gap": empirical_logistic_loss(data.X, data.y, theta_hat)
+            - empirical_logistic_loss(data.X, data.y, theta),
+        }

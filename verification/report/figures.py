@@ -1,0 +1,467 @@
+"""Figures of a report (matplotlib, Agg, PNG bytes).
+
+One figure per claim with points, drawn from ``results.json`` alone:
+
+* bound checks (``upper-mean``, ``upper-whp``, ``lower-mean``): empirical
+  mean risk with its confidence band against the bound;
+* rate checks: mean risk with its band against the bound's shape scaled to
+  the data, and the fitted power law of the slope test;
+* separations: both learners' mean risks on one panel, and the ratio of means
+  with its Fieller interval against the bound on a second one.
+
+The x axis is the swept parameter with the most values; other swept
+parameters give one curve each.  Axes are log-log when the x values are
+positive and span a factor of 4 or more (the y axis only when all plotted
+values are positive).  Points that fail the claim (after Holm's correction)
+are marked with a red cross; points whose estimate lies on the wrong side of
+the bound without being significant with an open orange circle.
+
+Figures are built on :class:`matplotlib.figure.Figure` with the Agg canvas,
+never through ``pyplot``: no global state, no display needed.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter, NullFormatter
+
+from ..claims import REPLICATE_NAMES
+from .tables import LOWER_CHECKS, RATE_CHECKS, learner_label
+
+__all__ = ["LOG_SPAN", "DPI", "bound_per_replicate", "x_axis", "use_log_x", "build_figure",
+           "claim_figure", "formula_png"]
+
+#: Sweeps spanning at least this factor are drawn on log-log axes.
+LOG_SPAN = 4.0
+#: Resolution of the PNG files.
+DPI = 100
+
+_FAIL = dict(marker="X", s=110, color="#d62728", edgecolors="black", linewidths=0.6,
+             zorder=6, label="fails (Holm-adjusted)")
+_BEYOND = dict(marker="o", s=90, facecolors="none", edgecolors="#ff7f0e", linewidths=1.8,
+               zorder=5, label="estimate beyond bound (not significant)")
+
+
+def bound_per_replicate(claim: dict) -> bool:
+    """Whether the claim's bound uses per-replicate diagnostics (``rep_error``, ``nu``).
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]``.
+
+    Returns
+    -------
+    bool
+        True when the bound expression names one of
+        :data:`verification.claims.REPLICATE_NAMES`; its plotted value is then
+        the mean over replicates.
+    """
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(claim.get("bound") or "")))
+    return bool(names & set(REPLICATE_NAMES))
+
+
+def _is_number(v: Any) -> bool:
+    """True for int/float values that are not booleans."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _num(v: Any) -> float:
+    """Float value, NaN for None or non-numbers."""
+    return float(v) if _is_number(v) else math.nan
+
+
+def x_axis(claim: dict) -> tuple[str | None, list[str]]:
+    """The parameter on the x axis and the other swept parameters.
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]``.
+
+    Returns
+    -------
+    x : str or None
+        The swept parameter with the most distinct values (the first one on
+        ties); None when nothing is swept.
+    others : list of str
+        The remaining swept parameters (one curve per combination).
+    """
+    sweep = claim.get("sweep") or {}
+    if not sweep:
+        return None, []
+    counts = {k: len({repr(v) for v in (vals if isinstance(vals, list) else [vals])})
+              for k, vals in sweep.items()}
+    best = max(counts, key=lambda k: (counts[k], -list(sweep).index(k)))
+    return best, [k for k in sweep if k != best]
+
+
+def use_log_x(values: Sequence[Any]) -> bool:
+    """Whether x values call for a log axis.
+
+    Parameters
+    ----------
+    values : sequence
+        The x values of the points.
+
+    Returns
+    -------
+    bool
+        True when all values are positive numbers and ``max / min >= LOG_SPAN``.
+    """
+    nums = [v for v in values if _is_number(v)]
+    if not nums or len(nums) != len(values) or min(nums) <= 0:
+        return False
+    return max(nums) / min(nums) >= LOG_SPAN
+
+
+def _layout(claim: dict) -> tuple[str, list[float], list[str] | None, bool,
+                                  dict[str, list[int]]]:
+    """x label, x positions, tick labels (categorical axes), log flag, groups."""
+    points = claim.get("points") or []
+    xkey, others = x_axis(claim)
+    raw = [(p.get("params") or {}).get(xkey) if xkey else None for p in points]
+    if xkey is not None and all(_is_number(v) for v in raw):
+        xs, ticks, log = [float(v) for v in raw], None, use_log_x(raw)
+    else:
+        labels: list[str] = []
+        for v in raw:
+            text = "(fixed)" if xkey is None else str(v)
+            if text not in labels:
+                labels.append(text)
+        xs = [float(labels.index("(fixed)" if xkey is None else str(v))) for v in raw]
+        ticks, log = labels, False
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(points):
+        params = p.get("params") or {}
+        label = ", ".join(f"{k}={params.get(k)}" for k in others)
+        groups.setdefault(label, []).append(i)
+    return xkey or "", xs, ticks, log, groups
+
+
+def _series(points: list[dict], idx: list[int], key: str) -> np.ndarray:
+    """Values of ``key`` at the points ``idx`` (NaN where missing)."""
+    return np.array([_num(points[i].get(key)) for i in idx], dtype=float)
+
+
+def _beyond(check: str, estimate: float, bound: float) -> bool:
+    """Whether a point estimate lies on the wrong side of the bound."""
+    if not (math.isfinite(estimate) and math.isfinite(bound)):
+        return False
+    return estimate < bound if check in LOWER_CHECKS else estimate > bound
+
+
+def _band(ax: Axes, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, y: np.ndarray,
+          color: str) -> None:
+    """Confidence band (or error bars for a single point) of one curve."""
+    if len(x) >= 2:
+        ax.fill_between(x, lo, hi, color=color, alpha=0.18, linewidth=0)
+    lower = np.where(np.isfinite(lo), y - lo, 0.0)
+    upper = np.where(np.isfinite(hi), hi - y, 0.0)
+    ax.errorbar(x, y, yerr=[np.clip(lower, 0, None), np.clip(upper, 0, None)],
+                fmt="none", ecolor=color, elinewidth=1.0, capsize=3, alpha=0.8)
+
+
+def _bound_line(ax: Axes, x: np.ndarray, y: np.ndarray, **kw: Any) -> None:
+    """A dashed bound curve; a wide horizontal tick when there is one point."""
+    if len(x) == 1:
+        kw = {k: v for k, v in kw.items() if k != "linewidth"}
+        ax.plot(x, y, linestyle="none", marker="_", markersize=40, markeredgewidth=2, **kw)
+    else:
+        ax.plot(x, y, "--", **kw)
+
+
+def _clip_for_log(ax: Axes, arrays: list[np.ndarray]) -> None:
+    """Put the y axis on a log scale if every plotted centre value is positive."""
+    values = np.concatenate([a[np.isfinite(a)] for a in arrays]) if arrays else np.array([])
+    if values.size and np.all(values > 0):
+        ax.set_yscale("log", nonpositive="clip")
+
+
+def _mark(ax: Axes, check: str, points: list[dict], idx: list[int], xs: list[float],
+          estimate_key: str) -> None:
+    """Red crosses on failing points, open circles on non-significant excursions."""
+    fail_x, fail_y, bey_x, bey_y = [], [], [], []
+    for i in idx:
+        p = points[i]
+        y = _num(p.get(estimate_key))
+        if p.get("status") == "fail":
+            fail_x.append(xs[i])
+            fail_y.append(y)
+        elif _beyond(check, y, _num(p.get("bound"))):
+            bey_x.append(xs[i])
+            bey_y.append(y)
+    if fail_x:
+        ax.scatter(fail_x, fail_y, **_FAIL)
+    if bey_x:
+        ax.scatter(bey_x, bey_y, **_BEYOND)
+
+
+class _PlainLogFormatter(LogFormatter):
+    """Log-axis labels as plain numbers (0.2, 30) instead of 2x10^-1."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """Label of the tick at ``x``: empty where matplotlib would leave it empty."""
+        return format(x, ".3g") if super().__call__(x, pos) else ""
+
+
+def _finish_axis(ax: Axes, xlabel: str, xvalues: list[float], ticks: list[str] | None,
+                 log: bool, ylabel: str) -> None:
+    """Labels, ticks, scale and a de-duplicated legend."""
+    if ticks is not None:
+        ax.set_xticks(range(len(ticks)))
+        ax.set_xticklabels(ticks)
+        ax.set_xlim(-0.5, len(ticks) - 0.5)
+    else:
+        if log:
+            ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        values = sorted(set(xvalues))
+        if len(values) <= 12:
+            ax.set_xticks(values)
+            ax.set_xticklabels([format(v, "g") for v in values])
+    if ax.get_yscale() == "log":
+        ax.yaxis.set_major_formatter(_PlainLogFormatter())
+        ax.yaxis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False,
+                                                        minor_thresholds=(2, 0.5)))
+    ax.set_xlabel(xlabel or "point")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    seen: dict[str, Any] = {}
+    for h, lab in zip(handles, labels):
+        if lab and not lab.startswith("_") and lab not in seen:
+            seen[lab] = h
+    if seen:
+        ax.legend(list(seen.values()), list(seen), fontsize="small", framealpha=0.85,
+                  loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+
+
+def _colors(n: int) -> list[str]:
+    """``n`` colours of the tab10 cycle."""
+    cycle = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+             "#bcbd22", "#7f7f7f", "#ff7f0e", "#d62728"]
+    return [cycle[i % len(cycle)] for i in range(n)]
+
+
+def _with_group(label: str, group: str) -> str:
+    """A legend label qualified by its curve's group, if any."""
+    return f"{label} ({group})" if group else label
+
+
+def _plot_bound(ax: Axes, claim: dict, xs: list[float],
+                groups: dict[str, list[int]]) -> list:
+    """Mean risk with band against the bound (upper/lower checks)."""
+    points = claim["points"]
+    check = claim.get("check", "")
+    per_rep = bound_per_replicate(claim)
+    bound_label = "bound (mean over replicates)" if per_rep else "bound"
+    kind = "lower bound" if check in LOWER_CHECKS else bound_label
+    plotted = []
+    for (group, idx), color in zip(groups.items(), _colors(len(groups))):
+        x = np.array([xs[i] for i in idx])
+        order = np.argsort(x, kind="stable")
+        idx = [idx[j] for j in order]
+        x = x[order]
+        mean = _series(points, idx, "mean")
+        lo, hi = _series(points, idx, "ci_low"), _series(points, idx, "ci_high")
+        bound = _series(points, idx, "bound")
+        ax.plot(x, mean, "o-", color=color, label=_with_group("mean risk", group))
+        _band(ax, x, lo, hi, mean, color)
+        _bound_line(ax, x, bound, color=color, linewidth=1.6, alpha=0.9,
+                    label=_with_group(kind, group))
+        if check == "upper-whp":
+            for xi, yi, i in zip(x, mean, idx):
+                ax.annotate(f"{points[i].get('violations')}/{points[i].get('replicates')}",
+                            (xi, yi), textcoords="offset points", xytext=(4, 6),
+                            fontsize="x-small", color="dimgray")
+        _mark(ax, check, points, idx, xs, "mean")
+        plotted += [mean, bound]
+    return plotted
+
+
+def _plot_rate(ax: Axes, claim: dict, xs: list[float],
+               groups: dict[str, list[int]]) -> list:
+    """Mean risk with band, the bound's shape scaled to the data, the fitted law."""
+    points = claim["points"]
+    fit = claim.get("fit") or {}
+    allmean = _series(points, list(range(len(points))), "mean")
+    allbound = _series(points, list(range(len(points))), "bound")
+    ok = (allmean > 0) & (allbound > 0)
+    scale = 1.0
+    if ok.any():
+        scale = float(np.exp(np.mean(np.log(allmean[ok]) - np.log(allbound[ok]))))
+    failed = claim.get("status") == "fail"
+    plotted = []
+    for (group, idx), color in zip(groups.items(), _colors(len(groups))):
+        x = np.array([xs[i] for i in idx])
+        order = np.argsort(x, kind="stable")
+        idx = [idx[j] for j in order]
+        x = x[order]
+        mean = _series(points, idx, "mean")
+        lo, hi = _series(points, idx, "ci_low"), _series(points, idx, "ci_high")
+        bound = _series(points, idx, "bound")
+        ax.plot(x, mean, "o-", color=color, label=_with_group("mean risk", group))
+        _band(ax, x, lo, hi, mean, color)
+        _bound_line(ax, x, scale * bound, color=color, linewidth=1.6,
+                    label=_with_group(f"bound x {scale:.3g} (shape only)", group))
+        plotted += [mean, scale * bound]
+        if "slope" in fit and "intercept" in fit:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                law = np.exp(fit["intercept"]) * bound ** fit["slope"]
+            ax.plot(x, law, ":", color="#d62728" if failed else "black", linewidth=1.4,
+                    label=f"fitted: bound^{fit['slope']:.3f}")
+    if failed:
+        ax.text(0.02, 0.03, "slope outside target: claim fails", transform=ax.transAxes,
+                color="#d62728", fontsize="small")
+    return plotted
+
+
+def _plot_separation(axes: tuple[Axes, Axes], claim: dict, xs: list[float],
+                     groups: dict[str, list[int]]) -> tuple[list, list]:
+    """Both learners' mean risks (left) and the ratio with its interval (right)."""
+    points = claim["points"]
+    a_name, b_name = str(claim.get("learner")), str(claim.get("versus"))
+    left, right = axes
+    single = len(groups) == 1
+    risk_plotted, ratio_plotted = [], []
+    for (group, idx), color in zip(groups.items(), _colors(max(len(groups), 2))):
+        x = np.array([xs[i] for i in idx])
+        order = np.argsort(x, kind="stable")
+        idx = [idx[j] for j in order]
+        x = x[order]
+        ca, cb = (_colors(2) if single else (color, color))
+        mean_a, mean_b = _series(points, idx, "mean"), _series(points, idx, "mean_versus")
+        left.plot(x, mean_a, "o-", color=ca, label=_with_group(a_name, group))
+        _band(left, x, _series(points, idx, "mean_ci_low"),
+              _series(points, idx, "mean_ci_high"), mean_a, ca)
+        left.plot(x, mean_b, "s-." if not single else "s-", color=cb,
+                  label=_with_group(b_name, group))
+        _band(left, x, _series(points, idx, "versus_ci_low"),
+              _series(points, idx, "versus_ci_high"), mean_b, cb)
+        bound = _series(points, idx, "bound")
+        _bound_line(left, x, bound * mean_b, color="dimgray", linewidth=1.2,
+                    label=f"bound x mean {b_name}")
+        ratio = _series(points, idx, "ratio")
+        rc = "#1f77b4" if single else color
+        right.plot(x, ratio, "o-", color=rc, label=_with_group("ratio of means", group))
+        _band(right, x, _series(points, idx, "ci_low"), _series(points, idx, "ci_high"),
+              ratio, rc)
+        _bound_line(right, x, bound, color=rc, linewidth=1.6,
+                    label=_with_group("bound", group))
+        _mark(right, "separation", points, idx, xs, "ratio")
+        risk_plotted += [mean_a, mean_b]
+        ratio_plotted += [ratio, bound]
+    return risk_plotted, ratio_plotted
+
+
+def build_figure(claim: dict) -> Figure | None:
+    """The matplotlib figure of one claim (not yet rendered).
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]`` (with ``points``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        One axes (two for separations); None for claims without points
+        (status ``error``).
+    """
+    points = claim.get("points") or []
+    if not points:
+        return None
+    xlabel, xs, ticks, log, groups = _layout(claim)
+    check = claim.get("check", "")
+    risk = str(claim.get("risk") or "excess_risk")
+    sep = check == "separation"
+    fig = Figure(figsize=(11.0, 5.2) if sep else (6.6, 5.4), dpi=DPI,
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    status = str(claim.get("status", "?")).upper()
+    title = f"{claim.get('id')}: {status}"
+    sub = f"{check}, {learner_label(claim)} on {claim.get('setting')}"
+    if check in RATE_CHECKS and claim.get("fit"):
+        f = claim["fit"]
+        lo, hi = (f.get("slope_ci") or [math.nan, math.nan])[:2]
+        sub += f"; slope {_num(f.get('slope')):.3f} [{_num(lo):.3f}, {_num(hi):.3f}]"
+    fig.suptitle(f"{title}\n{sub}", fontsize="medium",
+                 color="#d62728" if status != "PASS" else "black")
+    if sep:
+        left, right = fig.subplots(1, 2)
+        risk_vals, ratio_vals = _plot_separation((left, right), claim, xs, groups)
+        if log:
+            _clip_for_log(left, risk_vals)
+            _clip_for_log(right, ratio_vals)
+        _finish_axis(left, xlabel, xs, ticks, log, f"mean {risk}")
+        _finish_axis(right, xlabel, xs, ticks, log,
+                     f"ratio {claim.get('learner')} / {claim.get('versus')}")
+    else:
+        ax = fig.subplots()
+        plot = _plot_rate if check in RATE_CHECKS else _plot_bound
+        vals = plot(ax, claim, xs, groups)
+        if log:
+            _clip_for_log(ax, vals)
+        _finish_axis(ax, xlabel, xs, ticks, log, f"mean {risk}")
+    return fig
+
+
+def claim_figure(claim: dict) -> bytes | None:
+    """The PNG figure of one claim.
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]`` (with ``points``).
+
+    Returns
+    -------
+    bytes or None
+        PNG data; None for claims without points (status ``error``).
+    """
+    fig = build_figure(claim)
+    if fig is None:
+        return None
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def formula_png(latex: str, fontsize: float = 14.0) -> bytes | None:
+    """Render a LaTeX formula with matplotlib's mathtext.
+
+    Parameters
+    ----------
+    latex : str
+        Formula in (math-mode) LaTeX, without dollar signs.
+    fontsize : float
+        Font size in points.
+
+    Returns
+    -------
+    bytes or None
+        PNG data, or None when mathtext cannot parse the formula (the report
+        then shows the LaTeX source).
+    """
+    if not latex:
+        return None
+    fig = Figure(dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.text(0, 0, f"${latex}$", fontsize=fontsize)
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=DPI * 1.5, bbox_inches="tight",
+                    pad_inches=0.04, transparent=True, metadata={"Software": None})
+    except (ValueError, RuntimeError):
+        return None
+    return buf.getvalue()
