@@ -19,6 +19,10 @@ __all__ = ["PROFILES", "builtin_claims", "selftest_claims", "registered_bound"]
 PROFILES = ("quick", "full")
 
 LINEAR = dict(k=2, T=10, n=50, sigma=1.0)
+#: linear-hard, worst-case target: 20 source tasks, m = 40 (d swept).
+LINEAR_HARD = dict(LINEAR, T=20, m=40)
+#: linear-hard with a Gaussian target: 20 source tasks (d and m swept).
+LINEAR_HARD_GAUSSIAN = dict(LINEAR, T=20, target="gaussian")
 #: Logistic claims: d = 10, k = 2, head norm 1, head bound c_w = 2 (the setting's default).
 LOGISTIC = dict(d=10, k=2, T=2, n=2)
 #: gd-radius-observed with the logistic loss (L = 1, loss log 2 at 0) and a grid reaching 1e-3 * 2^40.
@@ -58,6 +62,23 @@ def registered_bound(name: str, **fixed) -> dict:
                          simultaneous=True)
     return {"bound": str(expr), "bound_name": name,
             "derivation": getattr(b, "derivation", "") or ""}
+
+
+def _wrong_twin(bound: str) -> dict:
+    """``bound``, ``bound_name`` and ``derivation`` fields of a self-test's wrong twin.
+
+    Parameters
+    ----------
+    bound : str
+        The deliberately wrong bound expression.
+
+    Returns
+    -------
+    dict
+        The bound, no registered bound name, and ``"(wrong twin)"`` as the
+        derivation.
+    """
+    return {"bound": bound, "bound_name": None, "derivation": "(wrong twin)"}
 
 
 def _size(profile: str, quick, full):
@@ -130,7 +151,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             statement="C5: on the hard case with the worst-case target, FROZENREP's "
                       "excess risk is at least the bias 1/2",
             setting="linear-hard", learner="frozenrep", check="lower-mean",
-            params=dict(LINEAR, T=20, m=40),
+            params=dict(LINEAR_HARD),
             sweep=dict(d=[10, 20] if q else [10, 20, 40]),
             reps=_size(profile, 50, 300), **registered_bound("frozen-lower-bias")),
         Claim(
@@ -138,7 +159,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             statement="C5: on the hard case with a Gaussian target, FROZENREP's mean "
                       "excess risk is at least the frozen Bayes lower bound",
             setting="linear-hard", learner="frozenrep", check="lower-mean",
-            params=dict(LINEAR, T=20, target="gaussian"),
+            params=dict(LINEAR_HARD_GAUSSIAN),
             sweep=dict(d=[10, 20] if q else [10, 20, 40], m=[40] if q else [20, 40, 80]),
             reps=_size(profile, 50, 300), **registered_bound("frozen-lower-bayes")),
         Claim(
@@ -147,7 +168,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                       "on FROZENREP's frame stays above the frozen Bayes lower bound",
             setting="linear-hard", learner="frozenrep", check="lower-mean",
             learner_params={"frozenrep": {"target_step": "finetune"}},
-            params=dict(LINEAR, T=20, target="gaussian"),
+            params=dict(LINEAR_HARD_GAUSSIAN),
             sweep=dict(d=[10, 20] if q else [10, 20, 40], m=[40] if q else [20, 40, 80]),
             reps=_size(profile, 50, 300), **registered_bound("frozen-lower-bayes")),
         Claim(
@@ -155,7 +176,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             statement="C5: on the hard case with a Gaussian target, target-only least "
                       "squares (which ignores the sources) stays above the Bayes lower bound",
             setting="linear-hard", learner="target-only", check="lower-mean",
-            params=dict(LINEAR, T=20, target="gaussian"),
+            params=dict(LINEAR_HARD_GAUSSIAN),
             sweep=dict(d=[10, 20] if q else [10, 20, 40], m=[40] if q else [30, 40, 80]),
             reps=_size(profile, 100, 500), **registered_bound("frozen-lower-bayes")),
         Claim(
@@ -166,7 +187,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                        "recovers B* (NOTES.md section 4)",
             setting="linear-hard", learner="adaptrep", versus="frozenrep",
             check="separation", bound="1/2",
-            params=dict(LINEAR, T=20, m=40),
+            params=dict(LINEAR_HARD),
             sweep=dict(d=[10] if q else [10, 20]),
             reps=_size(profile, 30, 100)),
         # ---------------------------------------------------------------- C6
@@ -291,7 +312,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                       "linear hard case: mean excess risk ratio <= 1/2 (worst-case targets)",
             derivation="docs/gd-maml.md; docs/theory/frozen-lower-bias.md (FROZENREP >= 1/2)",
             setting="linear-hard", learner="maml", versus="frozenrep", check="separation", bound="1/2",
-            params=dict(LINEAR, T=20, m=40), sweep=dict(d=[10] if q else [10, 20]),
+            params=dict(LINEAR_HARD), sweep=dict(d=[10] if q else [10, 20]),
             reps=_size(profile, 20, 100)),
         Claim(
             id="c8-maml-network-hard",
@@ -323,8 +344,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
     pairs.append((
         Claim(id="selftest-scaled-correct", statement="exact target-only risk", **tonly, **base),
         Claim(id="selftest-scaled-wrong", statement="target-only bound scaled down 10x",
-              bound=f"0.1*({tonly['bound']})", bound_name=None, derivation="(wrong twin)",
-              **base)))
+              **_wrong_twin(f"0.1*({tonly['bound']})"), **base)))
 
     base = dict(setting="linear", learner="oracle", check="rate",
                 params=dict(LINEAR, d=20, delta0=0.0), sweep=dict(m=[10, 20, 40, 80, 160]),
@@ -332,8 +352,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
     pairs.append((
         Claim(id="selftest-exponent-correct", statement="oracle-head rate", **ohead, **base),
         Claim(id="selftest-exponent-wrong", statement="oracle-head with exponent 1/2 "
-              "instead of 1", bound=f"({ohead['bound']})**(1/2)", bound_name=None,
-              derivation="(wrong twin)", **base)))
+              "instead of 1", **_wrong_twin(f"({ohead['bound']})**(1/2)"), **base)))
 
     base = dict(setting="linear", learner="oracle", risk="insample_risk",
                 params=dict(LINEAR, d=20, delta0=0.5), sweep=dict(m=[20, 40, 80]),
@@ -362,8 +381,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
         Claim(id="selftest-rate-at-least-correct", statement="target-only decays at least "
               "like d/(m - d - 1)", **tonly, **base),
         Claim(id="selftest-rate-at-least-wrong", statement="target-only decays at least like "
-              "(d/(m - d - 1))^2", bound=f"({tonly['bound']})**2", bound_name=None,
-              derivation="(wrong twin)", **base)))
+              "(d/(m - d - 1))^2", **_wrong_twin(f"({tonly['bound']})**2"), **base)))
 
     # C1, logistic (upper-whp): the finetune-logistic bound passes; the head's parametric
     # rate k/(2m), which ignores the perturbation block, fails
@@ -373,8 +391,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
         Claim(id="selftest-logistic-whp-correct", statement="finetune-logistic",
               **registered_bound("finetune-logistic"), **base),
         Claim(id="selftest-logistic-whp-wrong", statement="the fine-tuning step costs only "
-              "the head's parametric rate k/(2m)", bound="k/(2*m)", bound_name=None,
-              derivation="(wrong twin)", **base)))
+              "the head's parametric rate k/(2m)", **_wrong_twin("k/(2*m)"), **base)))
 
     # C2/C3, logistic (rate-at-least): ADAPTREP's risk falls with the source sample size as
     # fast as adaptrep-logistic; target-only's (which ignores the sources) does not
@@ -396,8 +413,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
         Claim(id="selftest-gd-correct", statement="gd-radius-observed",
               **registered_bound("gd-radius-observed", **GD_LOGISTIC), **base),
         Claim(id="selftest-gd-wrong", statement="excess risk <= empirical gap (no complexity "
-              "term)", bound="empirical_gap", bound_name=None, derivation="(wrong twin)",
-              **base)))
+              "term)", **_wrong_twin("empirical_gap"), **base)))
 
     # C1, network (upper-whp): network-finetune (+ gap, + 4 SE) passes; k/(2m) fails
     base = dict(setting="network", learner="oracle", check="upper-whp",
@@ -407,8 +423,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
         Claim(id="selftest-network-whp-correct", statement="network-finetune + gap", **_network_c1(),
               **base),
         Claim(id="selftest-network-whp-wrong", statement="the network fine-tuning step costs "
-              "only the head's parametric rate k/(2m)", bound="k/(2*m)", bound_name=None,
-              derivation="(wrong twin)", **base)))
+              "only the head's parametric rate k/(2m)", **_wrong_twin("k/(2*m)"), **base)))
 
     # C2/C3, network (rate-at-least): the oracle (true first layer, delta0 = 0: a convex head
     # fit) improves with m as fast as adaptrep-network-rate, but not with the source size n
@@ -434,7 +449,7 @@ def selftest_claims(profile: str = "quick") -> list[tuple[Claim, Claim]]:
 
     # MAML (separation): MAML beats FROZENREP on linear-hard; the reverse claim fails
     base = dict(setting="linear-hard", check="separation", bound="1/2",
-                params=dict(LINEAR, T=20, m=40, d=10), reps=20)
+                params=dict(LINEAR_HARD, d=10), reps=20)
     pairs.append((
         Claim(id="selftest-maml-correct", statement="maml / frozenrep <= 1/2", learner="maml",
               versus="frozenrep", **base),

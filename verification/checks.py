@@ -107,16 +107,39 @@ def _bound_array(sample: PointSample) -> np.ndarray:
     return np.broadcast_to(b, risk.shape) if b.ndim == 0 else b
 
 
+def _point_record(sample: PointSample, level: float) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The risks, the bound per replicate and the common record of one point.
+
+    Parameters
+    ----------
+    sample : PointSample
+        The replicates of one sweep point.
+    level : float
+        Per-side error level of the mean's interval.
+
+    Returns
+    -------
+    risk : numpy.ndarray
+        The risk of every replicate.
+    bound : numpy.ndarray
+        The bound of every replicate (a constant bound broadcast).
+    record : dict
+        Bound, mean, interval, violations (risk above the bound), replicates
+        and margin (:func:`_base_record`).
+    """
+    risk = np.asarray(sample.risk, float)
+    bound = _bound_array(sample)
+    return risk, bound, _base_record(risk, bound, level)
+
+
 def _constant(b: np.ndarray) -> bool:
     return b.size == 0 or bool(np.all(b == b.flat[0]))
 
 
 def point_upper_whp(sample: PointSample, level: float) -> dict:
-    risk = np.asarray(sample.risk, float)
-    bound = _bound_array(sample)
     if sample.fail_prob is None:
         raise ValueError("upper-whp needs fail_prob")
-    rec = _base_record(risk, bound, level)
+    _, _, rec = _point_record(sample, level)
     v, r = rec["violations"], rec["replicates"]
     rec["fail_prob"] = float(sample.fail_prob)
     rec["violation_rate"] = v / r
@@ -127,9 +150,7 @@ def point_upper_whp(sample: PointSample, level: float) -> dict:
 
 
 def point_upper_mean(sample: PointSample, level: float) -> dict:
-    risk = np.asarray(sample.risk, float)
-    bound = _bound_array(sample)
-    rec = _base_record(risk, bound, level)
+    risk, bound, rec = _point_record(sample, level)
     if _constant(bound) and risk.min() >= 0:
         b = float(bound.flat[0])
         rec["ci_low"] = stats.anderson_lcb(risk, level)
@@ -144,9 +165,7 @@ def point_upper_mean(sample: PointSample, level: float) -> dict:
 
 
 def point_lower_mean(sample: PointSample, level: float) -> dict:
-    risk = np.asarray(sample.risk, float)
-    bound = _bound_array(sample)
-    rec = _base_record(risk, bound, level)
+    risk, bound, rec = _point_record(sample, level)
     rec["violations"] = int(np.sum(risk < bound))      # below a lower bound
     diff = risk - bound
     if not _constant(bound):
@@ -191,9 +210,7 @@ def fit_rate(samples: list[PointSample], level: float, tol: float,
     """Records per point and the slope test of a rate claim."""
     records, x, y, var = [], [], [], []
     for s in samples:
-        risk = np.asarray(s.risk, float)
-        bound = _bound_array(s)
-        rec = _base_record(risk, bound, level)
+        risk, _, rec = _point_record(s, level)
         records.append(rec)
         mean = rec["mean"]
         if not (mean > 0 and rec["bound"] > 0):

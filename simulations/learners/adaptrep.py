@@ -44,7 +44,31 @@ FRAME_FIT_PARAMETERS = {
 }
 
 
-class AdaptRep(Learner):
+class _FrameLearner(Learner):
+    """Learners whose source step fits a shared linear frame by alternating least squares (ADAPTREP, FROZENREP)."""
+
+    def _fit_frame(self, sources: SourceData, p: dict, **step: float) -> None:
+        r"""Fit :math:`\hat B` on the sources and store the source-step state.
+
+        Parameters
+        ----------
+        sources : SourceData
+        p : dict
+            Validated hyper-parameters (``k``, ``init``, ``max_iter``, ``tol``).
+        **step : float
+            ``radius`` (constrained form) or ``penalty`` (penalised form) of
+            :func:`~simulations.solvers.shared_frame.fit_shared_frame`.
+        """
+        T, n, d = sources.X.shape
+        self._check_rank(p["k"], d)
+        S, g, yy = sources.gram, sources.cross, sources.energy
+        fit = fit_shared_frame(
+            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"]), max_iter=p["max_iter"], tol=p["tol"], **step
+        )
+        self._set_source_fit(fit.frame, fit)
+
+
+class AdaptRep(_FrameLearner):
     """ADAPTREP learner (constrained form by default)."""
 
     name: ClassVar[str] = "adaptrep"
@@ -94,31 +118,16 @@ class AdaptRep(Learner):
 
     def fit(self, sources: SourceData) -> "AdaptRep":
         p = self._validated()
-        if p["k"] is None:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
         T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
-        S, g, yy = sources.gram, sources.cross, sources.energy
-        step = self._step_kwargs(p, source=True, n=n, d=d, T=T)
-        fit = fit_shared_frame(
-            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"]), max_iter=p["max_iter"], tol=p["tol"], **step
-        )
-        self.representation_ = fit.frame
-        self.source_heads_ = fit.heads
-        self.source_deltas_ = fit.deltas
-        self.objective_ = fit.objective
-        self.n_iter_ = fit.n_iter
-        self.converged_ = fit.converged
+        self._check_rank(p["k"], d)
+        self._fit_frame(sources, p, **self._step_kwargs(p, source=True, n=n, d=d, T=T))
         self.n_source_samples_ = n
         self.n_tasks_ = T
         return self
 
     def adapt(self, target: TargetData) -> "AdaptRep":
-        self._check_fitted()
-        p = self._validated()
+        p = self._validated_for_target(target)
         d = target.X.shape[1]
-        self._check_dim(d, "target data")
         step = self._step_kwargs(p, source=False, n=self.n_source_samples_, d=d, T=self.n_tasks_)
         self._set_target_solution(finetune_step(*target_statistics(target), self.representation_, target.n_samples, **step))
         return self

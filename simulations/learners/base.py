@@ -27,6 +27,7 @@ import numpy as np
 
 from ..parameters import Parameter, resolve_parameters
 from ..settings.base import SourceData, TargetData
+from ..solvers.linalg import orthonormal_frame
 
 __all__ = ["Learner", "NotFittedError", "target_statistics"]
 
@@ -97,6 +98,77 @@ class Learner:
         self.theta_ = sol.theta[0]
         self.target_objective_ = float(sol.objective[0])
         self.constraint_active_ = bool(sol.on_boundary[0])
+
+    def _need(self, p: dict[str, Any], *names: str) -> None:
+        """Raise ``ValueError`` naming the first of ``names`` left at ``None`` in the validated parameters ``p``."""
+        for name in names:
+            if p.get(name) is None:
+                raise ValueError(f"learner {self.name!r}: parameter {name!r} must be set ({self.HYPERPARAMETERS[name].doc})")
+
+    def _check_rank(self, k: int | None, d: int) -> None:
+        """Check that the representation dimension ``k`` is set and in ``[1, d]``.
+
+        Parameters
+        ----------
+        k : int or None
+            Validated hyper-parameter ``k`` (already known to be >= 1 when set).
+        d : int
+            Input dimension of the source data.
+        """
+        if k is None:
+            raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
+        if k > d:
+            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {k}")
+
+    def _true_frame(self, frame: np.ndarray, d: int) -> np.ndarray:
+        """Orthonormal basis of the given true frame :math:`B^*` after checking that it is a d x k matrix."""
+        if frame.ndim != 2 or frame.shape[0] != d:
+            raise ValueError(f"learner {self.name!r}: parameter 'frame' must be a d x k matrix with d = {d}; got shape {frame.shape}")
+        return orthonormal_frame(frame)
+
+    def _set_source_fit(self, representation: np.ndarray, fit: Any) -> None:
+        """Store the source-step state of a fitted shared representation.
+
+        Parameters
+        ----------
+        representation : ndarray
+            The learned frame (d x k) or first layer (k x d).
+        fit : object
+            Solver result with ``heads``, ``deltas``, ``objective``, ``n_iter`` and ``converged``.
+        """
+        self.representation_ = representation
+        self.source_heads_ = fit.heads
+        self.source_deltas_ = fit.deltas
+        self.objective_ = fit.objective
+        self.n_iter_ = fit.n_iter
+        self.converged_ = bool(fit.converged)
+
+    def _set_without_source_fit(self, representation: np.ndarray | None) -> None:
+        """Store the source-step state of a learner that fits nothing on the sources.
+
+        Parameters
+        ----------
+        representation : ndarray or None
+            Given representation (the true frame or layer), ``None`` for none.
+        """
+        self.representation_ = representation
+        self.objective_ = float("nan")
+        self.n_iter_ = 0
+        self.converged_ = True
+
+    def _validated_for_target(self, target: TargetData) -> dict[str, Any]:
+        """Start of ``adapt``: check that ``fit`` ran and the target's dimension, return the validated parameters."""
+        self._check_fitted()
+        p = self._validated()
+        self._check_dim(target.X.shape[1], "target data")
+        return p
+
+    def _target_step_radius(self, p: dict[str, Any]) -> float:
+        """Radius of a FROZENREP target step: 0 for ``target_step='head'``, the required ``radius`` for ``'finetune'``."""
+        if p["target_step"] != "finetune":
+            return 0.0
+        self._need(p, "radius")
+        return p["radius"]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "representation_"):

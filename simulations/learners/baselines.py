@@ -17,7 +17,6 @@ import numpy as np
 from ..parameters import Parameter, validate_float
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step, mean_squared_error
-from ..solvers.linalg import orthonormal_frame
 from .base import Learner, target_statistics
 
 __all__ = ["TargetOnly", "Oracle"]
@@ -34,10 +33,7 @@ class TargetOnly(Learner):
 
     def fit(self, sources: SourceData) -> "TargetOnly":
         self._validated()
-        self.representation_ = None
-        self.objective_ = float("nan")
-        self.n_iter_ = 0
-        self.converged_ = True
+        self._set_without_source_fit(None)
         return self
 
     def adapt(self, target: TargetData) -> "TargetOnly":
@@ -70,19 +66,11 @@ class Oracle(Learner):
         p = self._validated()
         if p["frame"] is None or p["radius"] is None:
             raise ValueError(f"learner {self.name!r}: parameters 'frame' (the true B*) and 'radius' (a real >= 0) must be set")
-        frame = p["frame"]
-        if frame.ndim != 2 or frame.shape[0] != sources.dim:
-            raise ValueError(f"learner {self.name!r}: parameter 'frame' must be a d x k matrix with d = {sources.dim}; got shape {frame.shape}")
-        self.representation_ = orthonormal_frame(frame)
-        self.objective_ = float("nan")
-        self.n_iter_ = 0
-        self.converged_ = True
+        self._set_without_source_fit(self._true_frame(p["frame"], sources.dim))
         return self
 
     def adapt(self, target: TargetData) -> "Oracle":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
+        p = self._validated_for_target(target)
         sol = finetune_step(*target_statistics(target), self.representation_, target.n_samples, radius=p["radius"])
         self._set_target_solution(sol)
         return self

@@ -15,15 +15,13 @@ from typing import ClassVar
 from ..parameters import Parameter, validate_choice, validate_float
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step, head_only_step
-from ..solvers.shared_frame import fit_shared_frame
-from ..solvers.spectral import initial_frames
-from .adaptrep import FRAME_FIT_PARAMETERS
-from .base import Learner, target_statistics
+from .adaptrep import FRAME_FIT_PARAMETERS, _FrameLearner
+from .base import target_statistics
 
 __all__ = ["FrozenRep"]
 
 
-class FrozenRep(Learner):
+class FrozenRep(_FrameLearner):
     """FROZENREP learner."""
 
     name: ClassVar[str] = "frozenrep"
@@ -51,27 +49,11 @@ class FrozenRep(Learner):
         self.tol = tol
 
     def fit(self, sources: SourceData) -> "FrozenRep":
-        p = self._validated()
-        if p["k"] is None:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
-        T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
-        S, g, yy = sources.gram, sources.cross, sources.energy
-        fit = fit_shared_frame(
-            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"]), radius=0.0, max_iter=p["max_iter"], tol=p["tol"]
-        )
-        self.representation_ = fit.frame
-        self.source_heads_ = fit.heads
-        self.objective_ = fit.objective
-        self.n_iter_ = fit.n_iter
-        self.converged_ = fit.converged
+        self._fit_frame(sources, self._validated(), radius=0.0)
         return self
 
     def adapt(self, target: TargetData) -> "FrozenRep":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
+        p = self._validated_for_target(target)
         stats = target_statistics(target)
         if p["target_step"] == "head":
             sol = head_only_step(*stats, self.representation_, target.n_samples)

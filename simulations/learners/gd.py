@@ -34,7 +34,6 @@ from ..losses import LogisticLoss, Loss, SquaredLoss
 from ..parameters import Parameter, validate_choice, validate_float, validate_int
 from ..settings.base import SourceData, TargetData
 from ..solvers.gradient_descent import GDPath, gd_finetune, smoothness
-from ..solvers.linalg import orthonormal_frame
 from ..solvers.logistic_finetune import ACTIVE_RTOL, logistic_finetune_step
 from .adaptrep import AdaptRep
 from .base import Learner
@@ -53,6 +52,8 @@ GD_PARAMETERS = {
     "step_size": Parameter("gradient step eta, a real > 0 (default 1/beta, beta the smoothness of the target risk)",
                            None, validate_float(0.0, low_open=True)),
 }
+_SOURCE = Parameter("source representation: 'adaptrep', 'frozenrep' or 'oracle'", "adaptrep",
+                    validate_choice("adaptrep", "frozenrep", "oracle"))
 
 
 class GDFineTune(Learner):
@@ -61,6 +62,17 @@ class GDFineTune(Learner):
     name: ClassVar[str] = "gd-finetune"
     LOSS: ClassVar[Loss] = SquaredLoss()
     SOURCES: ClassVar[dict[str, type[Learner]]] = {}
+
+    def __init__(self, source: str = "adaptrep", k: int | None = None, radius: float | None = None,
+                 frame: np.ndarray | None = None, steps: int = 10, step_size: float | None = None,
+                 c_w: float | None = None) -> None:
+        self.source = source
+        self.k = k
+        self.radius = radius
+        self.frame = frame
+        self.steps = steps
+        self.step_size = step_size
+        self.c_w = c_w
 
     def _source_learner(self, p: dict) -> Learner:
         cls = self.SOURCES[p["source"]]
@@ -76,10 +88,7 @@ class GDFineTune(Learner):
         if p["source"] == "oracle":
             if p["frame"] is None:
                 raise ValueError(f"learner {self.name!r}: parameter 'frame' (the true B*) must be set for source='oracle'")
-            if p["frame"].ndim != 2 or p["frame"].shape[0] != sources.dim:
-                raise ValueError(f"learner {self.name!r}: parameter 'frame' must be a d x k matrix with d = {sources.dim}")
-            self.representation_ = orthonormal_frame(p["frame"])
-            self.objective_, self.n_iter_, self.converged_ = float("nan"), 0, True
+            self._set_without_source_fit(self._true_frame(p["frame"], sources.dim))
             return self
         if p["k"] is None:
             raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
@@ -99,9 +108,7 @@ class GDFineTune(Learner):
         return w * (head_bound / nw) if np.isfinite(head_bound) and nw > head_bound else w
 
     def adapt(self, target: TargetData) -> "GDFineTune":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
+        p = self._validated_for_target(target)
         B = self.representation_
         c_w = self._head_bound(p)
         w0 = self._initial_head(target, B, c_w)
@@ -136,24 +143,12 @@ class LinearGDFineTune(GDFineTune):
 
     HYPERPARAMETERS: ClassVar = {
         **GD_PARAMETERS,
-        "source": Parameter("source representation: 'adaptrep', 'frozenrep' or 'oracle'", "adaptrep",
-                            validate_choice("adaptrep", "frozenrep", "oracle")),
+        "source": _SOURCE,
         "c_w": Parameter("head-norm bound c_w, a real > 0 (default: none)", None, validate_float(0.0, low_open=True)),
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "frame": "frame"}
     LOSS: ClassVar[Loss] = SquaredLoss()
     SOURCES: ClassVar = {"adaptrep": AdaptRep, "frozenrep": FrozenRep}
-
-    def __init__(self, source: str = "adaptrep", k: int | None = None, radius: float | None = None,
-                 frame: np.ndarray | None = None, steps: int = 10, step_size: float | None = None,
-                 c_w: float | None = None) -> None:
-        self.source = source
-        self.k = k
-        self.radius = radius
-        self.frame = frame
-        self.steps = steps
-        self.step_size = step_size
-        self.c_w = c_w
 
     def _head_bound(self, p: dict) -> float:
         return np.inf if p["c_w"] is None else float(p["c_w"])
@@ -164,25 +159,13 @@ class LogisticGDFineTune(GDFineTune):
 
     HYPERPARAMETERS: ClassVar = {
         **GD_PARAMETERS,
-        "source": Parameter("source representation: 'adaptrep', 'frozenrep' or 'oracle'", "adaptrep",
-                            validate_choice("adaptrep", "frozenrep", "oracle")),
+        "source": _SOURCE,
         "c_w": Parameter("head-norm bound c_w, a real > 0 (default: the setting's c_w)", None,
                          validate_float(0.0, low_open=True)),
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "frame": "frame", "c_w": "c_w"}
     LOSS: ClassVar[Loss] = LogisticLoss()
     SOURCES: ClassVar = {"adaptrep": LogisticAdaptRep, "frozenrep": LogisticFrozenRep}
-
-    def __init__(self, source: str = "adaptrep", k: int | None = None, radius: float | None = None,
-                 frame: np.ndarray | None = None, steps: int = 10, step_size: float | None = None,
-                 c_w: float | None = None) -> None:
-        self.source = source
-        self.k = k
-        self.radius = radius
-        self.frame = frame
-        self.steps = steps
-        self.step_size = step_size
-        self.c_w = c_w
 
     def _head_bound(self, p: dict) -> float:
         if p["c_w"] is None:

@@ -29,11 +29,11 @@ import numpy as np
 
 from ..parameters import Parameter, validate_choice, validate_float, validate_int
 from ..settings.base import SourceData, TargetData
-from ..solvers.linalg import orthonormal_frame
 from ..solvers.logistic_finetune import LogisticStepSolution, logistic_finetune_step
 from ..solvers.logistic_shared_frame import fit_logistic_frame
 from ..solvers.spectral import initial_frames
 from .base import Learner
+from .baselines import Oracle
 
 __all__ = ["LogisticAdaptRep", "LogisticFrozenRep", "LogisticTargetOnly", "LogisticOracle", "LOGISTIC_FIT_PARAMETERS"]
 
@@ -66,25 +66,25 @@ class _LogisticLearner(Learner):
     def diagnostics(self) -> dict[str, Any]:
         return {"head_constraint_active": getattr(self, "head_constraint_active_", float("nan"))}
 
-    def _need(self, p: dict, *names: str) -> None:
-        for name in names:
-            if p[name] is None:
-                raise ValueError(f"learner {self.name!r}: parameter {name!r} must be set ({self.HYPERPARAMETERS[name].doc})")
+    def _target_radius(self, p: dict) -> float:
+        """Fine-tuning radius :math:`r` of the target step: ``radius`` (FROZENREP overrides)."""
+        return p["radius"]
+
+    def adapt(self, target: TargetData) -> "_LogisticLearner":
+        r"""ADAPTREP's target step on the fitted frame: :math:`\min_{\|w\|\le c_w,\|\delta\|\le r}\hat L(\hat Bw + \delta)`."""
+        p = self._validated_for_target(target)
+        self._set_logistic_solution(logistic_finetune_step(
+            target.X, target.y, self.representation_, head_bound=p["c_w"], radius=self._target_radius(p)))
+        return self
 
     def _fit_frame(self, sources: SourceData, p: dict, radius: float) -> None:
         self._need(p, "k", "c_w")
         T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
+        self._check_rank(p["k"], d)
         inits = initial_frames(sources.gram, sources.cross, p["k"], n, p["init"])
         fit = fit_logistic_frame(sources.X, sources.y, inits, head_bound=p["c_w"], radius=radius,
                                  max_iter=p["max_iter"], tol=p["tol"])
-        self.representation_ = fit.frame
-        self.source_heads_ = fit.heads
-        self.source_deltas_ = fit.deltas
-        self.objective_ = fit.objective
-        self.n_iter_ = fit.n_iter
-        self.converged_ = bool(fit.converged)
+        self._set_source_fit(fit.frame, fit)
 
 
 class LogisticAdaptRep(_LogisticLearner):
@@ -107,14 +107,6 @@ class LogisticAdaptRep(_LogisticLearner):
         p = self._validated()
         self._need(p, "radius")
         self._fit_frame(sources, p, p["radius"])
-        return self
-
-    def adapt(self, target: TargetData) -> "LogisticAdaptRep":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
-        self._set_logistic_solution(
-            logistic_finetune_step(target.X, target.y, self.representation_, head_bound=p["c_w"], radius=p["radius"]))
         return self
 
 
@@ -145,17 +137,8 @@ class LogisticFrozenRep(_LogisticLearner):
         self._fit_frame(sources, p, 0.0)
         return self
 
-    def adapt(self, target: TargetData) -> "LogisticFrozenRep":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
-        radius = 0.0
-        if p["target_step"] == "finetune":
-            self._need(p, "radius")
-            radius = p["radius"]
-        self._set_logistic_solution(
-            logistic_finetune_step(target.X, target.y, self.representation_, head_bound=p["c_w"], radius=radius))
-        return self
+    def _target_radius(self, p: dict) -> float:
+        return self._target_step_radius(p)
 
 
 class LogisticTargetOnly(_LogisticLearner):
@@ -174,10 +157,7 @@ class LogisticTargetOnly(_LogisticLearner):
     def fit(self, sources: SourceData) -> "LogisticTargetOnly":
         p = self._validated()
         self._need(p, "norm_bound")
-        self.representation_ = None
-        self.objective_ = float("nan")
-        self.n_iter_ = 0
-        self.converged_ = True
+        self._set_without_source_fit(None)
         return self
 
     def adapt(self, target: TargetData) -> "LogisticTargetOnly":
@@ -198,7 +178,7 @@ class LogisticOracle(_LogisticLearner):
 
     name: ClassVar[str] = "oracle"
     HYPERPARAMETERS: ClassVar = {
-        "frame": Parameter("the true d x k frame B* (filled in by the runner)", None, lambda name, v: np.asarray(v, dtype=float)),
+        "frame": Oracle.HYPERPARAMETERS["frame"],
         "radius": _RADIUS,
         "c_w": _C_W,
     }
@@ -212,19 +192,5 @@ class LogisticOracle(_LogisticLearner):
     def fit(self, sources: SourceData) -> "LogisticOracle":
         p = self._validated()
         self._need(p, "frame", "radius", "c_w")
-        frame = p["frame"]
-        if frame.ndim != 2 or frame.shape[0] != sources.dim:
-            raise ValueError(f"learner {self.name!r}: parameter 'frame' must be a d x k matrix with d = {sources.dim}; got shape {frame.shape}")
-        self.representation_ = orthonormal_frame(frame)
-        self.objective_ = float("nan")
-        self.n_iter_ = 0
-        self.converged_ = True
-        return self
-
-    def adapt(self, target: TargetData) -> "LogisticOracle":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
-        self._set_logistic_solution(
-            logistic_finetune_step(target.X, target.y, self.representation_, head_bound=p["c_w"], radius=p["radius"]))
+        self._set_without_source_fit(self._true_frame(p["frame"], sources.dim))
         return self

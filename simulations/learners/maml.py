@@ -61,15 +61,26 @@ _ORDER = Parameter("'second' (exact MAML gradient) or 'first' (first-order MAML)
 
 
 class _MamlLinearFamily:
-    """Source fit shared by the linear and logistic MAML learners."""
+    """Constructor and source fit shared by the linear and logistic MAML learners."""
+
+    def __init__(self, k: int | None = None, steps: int = 10, step_size: float | None = None, inner_steps: int = 5,
+                 inner_step: float | None = None, query_fraction: float = 0.5, order: str = "second",
+                 max_iter: int = 500, tol: float = 1e-6, c_w: float | None = None) -> None:
+        self.k = k
+        self.steps = steps
+        self.step_size = step_size
+        self.inner_steps = inner_steps
+        self.inner_step = inner_step
+        self.query_fraction = query_fraction
+        self.order = order
+        self.max_iter = max_iter
+        self.tol = tol
+        self.c_w = c_w
 
     def fit(self, sources: SourceData):
         p = self._validated()
-        if p["k"] is None:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be set (an integer >= 1)")
         T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
+        self._check_rank(p["k"], d)
         if n < 2:
             raise ValueError(f"learner {self.name!r} needs n >= 2 samples per source task (support and query)")
         B0 = initial_frames(sources.gram, sources.cross, p["k"], n, "parameter")[0]
@@ -97,20 +108,6 @@ class LinearMaml(_MamlLinearFamily, LinearGDFineTune):
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k"}
 
-    def __init__(self, k: int | None = None, steps: int = 10, step_size: float | None = None, inner_steps: int = 5,
-                 inner_step: float | None = None, query_fraction: float = 0.5, order: str = "second",
-                 max_iter: int = 500, tol: float = 1e-6, c_w: float | None = None) -> None:
-        self.k = k
-        self.steps = steps
-        self.step_size = step_size
-        self.inner_steps = inner_steps
-        self.inner_step = inner_step
-        self.query_fraction = query_fraction
-        self.order = order
-        self.max_iter = max_iter
-        self.tol = tol
-        self.c_w = c_w
-
 
 class LogisticMaml(_MamlLinearFamily, LogisticGDFineTune):
     """MAML (exact second order) + gradient-descent fine-tuning, logistic loss."""
@@ -122,20 +119,6 @@ class LogisticMaml(_MamlLinearFamily, LogisticGDFineTune):
                          validate_float(0.0, low_open=True)),
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "c_w": "c_w"}
-
-    def __init__(self, k: int | None = None, steps: int = 10, step_size: float | None = None, inner_steps: int = 5,
-                 inner_step: float | None = None, query_fraction: float = 0.5, order: str = "second",
-                 max_iter: int = 500, tol: float = 1e-6, c_w: float | None = None) -> None:
-        self.k = k
-        self.steps = steps
-        self.step_size = step_size
-        self.inner_steps = inner_steps
-        self.inner_step = inner_step
-        self.query_fraction = query_fraction
-        self.order = order
-        self.max_iter = max_iter
-        self.tol = tol
-        self.c_w = c_w
 
 
 class NetworkMaml(NetworkGDFineTune):
@@ -173,8 +156,7 @@ class NetworkMaml(NetworkGDFineTune):
         p = self._validated()
         self._need(p, "k", "c_w", "layer_bound", "loss")
         T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
+        self._check_rank(p["k"], d)
         if n < 2:
             raise ValueError(f"learner {self.name!r} needs n >= 2 samples per source task (support and query)")
         loss = self._loss(p)

@@ -59,11 +59,6 @@ class _NetworkLearner(Learner):
         self._need(p, "loss")
         return LOSSES[p["loss"]]
 
-    def _need(self, p: dict, *names: str) -> None:
-        for name in names:
-            if p.get(name) is None:
-                raise ValueError(f"learner {self.name!r}: parameter {name!r} must be set ({self.HYPERPARAMETERS[name].doc})")
-
     def _check_adapted(self) -> None:
         if not hasattr(self, "head_"):
             raise NotFittedError(f"learner {self.name!r} must be adapted on the target (adapt) before predict")
@@ -89,21 +84,28 @@ class _NetworkLearner(Learner):
     def diagnostics(self) -> dict[str, Any]:
         return {"head_constraint_active": getattr(self, "head_constraint_active_", float("nan"))}
 
+    def _target_radius(self, p: dict) -> float:
+        """Fine-tuning radius :math:`r` of the target step: ``radius`` (FROZENREP overrides)."""
+        return p["radius"]
+
+    def adapt(self, target: TargetData) -> "_NetworkLearner":
+        r"""ADAPTREP's target step on the fitted layer: :math:`\min_{\|w\|\le c_w,\|\Delta\|_F\le r}\hat L`."""
+        p = self._validated_for_target(target)
+        radius = self._target_radius(p)
+        fit = finetune_network(target.X, target.y, self.layer_, self._loss(p), head_bound=p["c_w"], radius=radius,
+                               max_iter=p["max_iter"], tol=p["tol"])
+        self._store_target(fit, p["c_w"], radius)
+        return self
+
     def _fit_layer(self, sources: SourceData, p: dict, radius: float) -> None:
         self._need(p, "k", "c_w", "layer_bound")
         T, n, d = sources.X.shape
-        if p["k"] > d:
-            raise ValueError(f"learner {self.name!r}: parameter 'k' must be in [1, d] = [1, {d}]; got {p['k']}")
+        self._check_rank(p["k"], d)
         inits = initial_layers(sources.X, sources.y, p["k"], p["layer_bound"])
         fit = fit_network_sources(sources.X, sources.y, self._loss(p), inits, head_bound=p["c_w"],
                                   layer_bound=p["layer_bound"], radius=radius, max_iter=p["max_iter"], tol=p["tol"])
-        self.representation_ = fit.layer
+        self._set_source_fit(fit.layer, fit)
         self.layer_ = fit.layer
-        self.source_heads_ = fit.heads
-        self.source_deltas_ = fit.deltas
-        self.objective_ = fit.objective
-        self.n_iter_ = fit.n_iter
-        self.converged_ = fit.converged
 
 
 class NetworkAdaptRep(_NetworkLearner):
@@ -128,15 +130,6 @@ class NetworkAdaptRep(_NetworkLearner):
         p = self._validated()
         self._need(p, "radius")
         self._fit_layer(sources, p, p["radius"])
-        return self
-
-    def adapt(self, target: TargetData) -> "NetworkAdaptRep":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
-        fit = finetune_network(target.X, target.y, self.layer_, self._loss(p), head_bound=p["c_w"], radius=p["radius"],
-                               max_iter=p["max_iter"], tol=p["tol"])
-        self._store_target(fit, p["c_w"], p["radius"])
         return self
 
 
@@ -168,18 +161,8 @@ class NetworkFrozenRep(_NetworkLearner):
         self._fit_layer(sources, p, 0.0)
         return self
 
-    def adapt(self, target: TargetData) -> "NetworkFrozenRep":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
-        radius = 0.0
-        if p["target_step"] == "finetune":
-            self._need(p, "radius")
-            radius = p["radius"]
-        fit = finetune_network(target.X, target.y, self.layer_, self._loss(p), head_bound=p["c_w"], radius=radius,
-                               max_iter=p["max_iter"], tol=p["tol"])
-        self._store_target(fit, p["c_w"], radius)
-        return self
+    def _target_radius(self, p: dict) -> float:
+        return self._target_step_radius(p)
 
 
 class NetworkTargetOnly(_NetworkLearner):
@@ -201,8 +184,7 @@ class NetworkTargetOnly(_NetworkLearner):
     def fit(self, sources: SourceData) -> "NetworkTargetOnly":
         p = self._validated()
         self._need(p, "k", "c_w", "layer_bound", "loss")
-        self.representation_ = None
-        self.objective_, self.n_iter_, self.converged_ = float("nan"), 0, True
+        self._set_without_source_fit(None)
         return self
 
     def adapt(self, target: TargetData) -> "NetworkTargetOnly":
@@ -246,15 +228,12 @@ class NetworkOracle(_NetworkLearner):
         self._need(p, "frame", "radius", "c_w", "loss")
         if p["frame"].ndim != 2 or p["frame"].shape[1] != sources.dim:
             raise ValueError(f"learner {self.name!r}: parameter 'frame' must be a k x d matrix with d = {sources.dim}")
-        self.representation_ = p["frame"]
+        self._set_without_source_fit(p["frame"])
         self.layer_ = p["frame"]
-        self.objective_, self.n_iter_, self.converged_ = float("nan"), 0, True
         return self
 
     def adapt(self, target: TargetData) -> "NetworkOracle":
-        self._check_fitted()
-        p = self._validated()
-        self._check_dim(target.X.shape[1], "target data")
+        p = self._validated_for_target(target)
         fit = finetune_network(target.X, target.y, self.layer_, self._loss(p), head_bound=p["c_w"], radius=p["radius"],
                                max_iter=p["max_iter"])
         self._store_target(fit, p["c_w"], p["radius"])
@@ -299,8 +278,8 @@ class NetworkGDFineTune(_NetworkLearner):
         p = self._validated()
         if p["source"] == "oracle":
             self._need(p, "frame")
-            self.representation_ = self.layer_ = p["frame"]
-            self.objective_, self.n_iter_, self.converged_ = float("nan"), 0, True
+            self._set_without_source_fit(p["frame"])
+            self.layer_ = p["frame"]
             return self
         if p["source"] == "adaptrep":
             self._need(p, "radius")

@@ -13,11 +13,50 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Mapping
 
+import math
+
 import numpy as np
 
 from ..parameters import Parameter, resolve_parameters
 
-__all__ = ["SourceData", "TargetData", "SourceTruth", "TargetTruth", "Setting"]
+__all__ = [
+    "SourceData", "TargetData", "SourceTruth", "TargetTruth", "Setting",
+    "check_rank", "check_covariance", "complete_sphere_radius", "complete_head_bound",
+]
+
+
+# -- cross-parameter checks and derived defaults shared by the settings' ``_complete`` ----
+def check_rank(params: dict[str, Any]) -> None:
+    """Require the representation dimension ``k`` to be in ``[1, d]``."""
+    d = params["d"]
+    if params["k"] > d:
+        raise ValueError(f"parameter 'k' must be an integer in [1, d] = [1, {d}]; got {params['k']}")
+
+
+def check_covariance(params: dict[str, Any]) -> None:
+    """Require the input covariance ``Sigma``, when given, to be d x d."""
+    d, Sigma = params["d"], params["Sigma"]
+    if Sigma is not None and Sigma.shape != (d, d):
+        raise ValueError(f"parameter 'Sigma' must be a d x d = {d} x {d} matrix; got {Sigma.shape}")
+
+
+def complete_sphere_radius(params: dict[str, Any]) -> None:
+    r"""Sphere radius ``R``: allowed for ``inputs='sphere'`` only, default :math:`\sqrt d` there."""
+    sphere = params["inputs"] == "sphere"
+    if params["R"] is not None and not sphere:
+        raise ValueError("parameter 'R' applies to inputs='sphere' only (Gaussian inputs are unbounded)")
+    if sphere and params["R"] is None:
+        params["R"] = math.sqrt(params["d"])
+
+
+def complete_head_bound(params: dict[str, Any]) -> None:
+    """Head-norm bound ``c_w``: default ``2 head_scale``, and at least ``head_scale`` (the target head norm)."""
+    if params["c_w"] is None:
+        params["c_w"] = 2.0 * params["head_scale"]
+    if params["c_w"] < params["head_scale"]:
+        raise ValueError(
+            f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']} (the target head norm); got {params['c_w']}"
+        )
 
 
 @dataclass(frozen=True)

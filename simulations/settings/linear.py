@@ -26,10 +26,10 @@ from typing import Any, ClassVar, Mapping
 import numpy as np
 
 from ..parameters import REQUIRED, Parameter, validate_float, validate_int, validate_spd
-from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
+from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth, check_covariance, check_rank
 from .sampling import diverse_heads, gaussian_inputs, random_frame, unit_vectors
 
-__all__ = ["LinearSetting", "COMMON_PARAMETERS"]
+__all__ = ["LinearSetting", "COMMON_PARAMETERS", "draw_source_truth", "draw_target_truth"]
 
 COMMON_PARAMETERS: dict[str, Parameter] = {
     "d": Parameter("input dimension, an integer >= 1", REQUIRED, validate_int(1)),
@@ -39,6 +39,42 @@ COMMON_PARAMETERS: dict[str, Parameter] = {
     "m": Parameter("target samples, an integer >= 1", REQUIRED, validate_int(1)),
     "sigma": Parameter("noise standard deviation, a real >= 0", 1.0, validate_float(0.0)),
 }
+
+
+def draw_source_truth(rng: np.random.Generator, params: Mapping[str, Any], covariance: np.ndarray) -> SourceTruth:
+    r"""Source tasks :math:`\theta_t = B^* w_t^* + v_t` of the ``linear`` model (also ``logistic``'s).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    params : mapping
+        Resolved setting parameters ``d``, ``k``, ``T``, ``head_scale``,
+        ``head_condition``, ``perturbation_fraction``, ``delta0``.
+    covariance : ndarray, shape (d, d)
+        Input covariance :math:`\Sigma`, recorded in the truth.
+
+    Notes
+    -----
+    :math:`B^*` Haar-random, heads from :func:`~.sampling.diverse_heads`,
+    :math:`v_t` of norm ``perturbation_fraction * delta0`` in uniform directions;
+    drawn in this order.
+    """
+    d, k, T = params["d"], params["k"], params["T"]
+    frame = random_frame(rng, d, k)
+    heads, nu = diverse_heads(rng, T, k, params["head_scale"], params["head_condition"])
+    perturbations = params["perturbation_fraction"] * params["delta0"] * unit_vectors(rng, T, d)
+    return SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=covariance, nu=nu)
+
+
+def draw_target_truth(rng: np.random.Generator, params: Mapping[str, Any], frame: np.ndarray) -> TargetTruth:
+    r"""Target task :math:`\theta = B^* w + v` of the ``linear`` model (also ``logistic``'s).
+
+    The head has norm ``head_scale`` and a uniform direction; :math:`v` is
+    drawn like a source perturbation.
+    """
+    head = params["head_scale"] * unit_vectors(rng, 1, params["k"])[0]
+    perturbation = params["perturbation_fraction"] * params["delta0"] * unit_vectors(rng, 1, params["d"])[0]
+    return TargetTruth(head=head, perturbation=perturbation, frame=frame)
 
 
 class LinearSetting(Setting):
@@ -64,11 +100,8 @@ class LinearSetting(Setting):
 
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
-        if params["k"] > params["d"]:
-            raise ValueError(f"parameter 'k' must be an integer in [1, d] = [1, {params['d']}]; got {params['k']}")
-        Sigma = params["Sigma"]
-        if Sigma is not None and Sigma.shape != (params["d"], params["d"]):
-            raise ValueError(f"parameter 'Sigma' must be a d x d = {params['d']} x {params['d']} matrix; got {Sigma.shape}")
+        check_rank(params)
+        check_covariance(params)
         return params
 
     @property
@@ -84,10 +117,7 @@ class LinearSetting(Setting):
     def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
         p = self.params
         d, k, T, n = p["d"], p["k"], p["T"], p["n"]
-        frame = random_frame(rng, d, k)
-        heads, nu = diverse_heads(rng, T, k, p["head_scale"], p["head_condition"])
-        perturbations = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, T, d)
-        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance, nu=nu)
+        truth = draw_source_truth(rng, p, self.covariance)
         X = gaussian_inputs(rng, (T, n, d), self._chol)
         y = np.einsum("tnd,td->tn", X, truth.thetas) + p["sigma"] * rng.standard_normal((T, n))
         return truth, SourceData(X=X, y=y)
@@ -96,10 +126,8 @@ class LinearSetting(Setting):
         self, rng: np.random.Generator, truth: SourceTruth, representation: np.ndarray | None
     ) -> tuple[TargetTruth, TargetData]:
         p = self.params
-        d, k, m = p["d"], p["k"], p["m"]
+        d, m = p["d"], p["m"]
         X = gaussian_inputs(rng, (m, d), self._chol)
         noise = rng.standard_normal(m)
-        head = p["head_scale"] * unit_vectors(rng, 1, k)[0]
-        perturbation = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, 1, d)[0]
-        target = TargetTruth(head=head, perturbation=perturbation, frame=truth.frame)
+        target = draw_target_truth(rng, p, truth.frame)
         return target, TargetData(X=X, y=X @ target.theta + p["sigma"] * noise)

@@ -51,9 +51,28 @@ import numpy as np
 from ..parameters import Parameter, validate_choice, validate_float
 from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
 from .linear import COMMON_PARAMETERS
-from .sampling import gaussian_inputs, random_frame, unit_vectors
+from .sampling import random_frame, task_diversity, unit_vectors
 
-__all__ = ["LinearHardSetting"]
+__all__ = ["LinearHardSetting", "complete_hard_instance", "hard_shared_scale", "block_inputs"]
+
+
+def complete_hard_instance(params: dict[str, Any], setting: str) -> None:
+    r"""Check :math:`d \ge 2k + 1` (a k-frame in the top block, the bottom block of size k) and default ``eps = k/d``."""
+    d, k = params["d"], params["k"]
+    if d < 2 * k + 1:
+        raise ValueError(f"parameter 'd' must be an integer >= 2k + 1 = {2 * k + 1} for {setting!r}; got {d}")
+    if params["eps"] is None:
+        params["eps"] = k / d
+
+
+def hard_shared_scale(eps: float) -> float:
+    r"""Scale :math:`s = \sqrt{1/(2\epsilon)}` of the shared part: it carries variance :math:`\epsilon s^2 = 1/2`."""
+    return float(np.sqrt(1.0 / (2.0 * eps)))
+
+
+def block_inputs(rng: np.random.Generator, shape: tuple[int, ...], d: int, k: int, eps: float) -> np.ndarray:
+    r"""Gaussian inputs :math:`x = (x_{top}, x_{bot})` with covariance :math:`\operatorname{diag}(\epsilon I_{d-k}, I_k)`."""
+    return rng.standard_normal(shape) * np.sqrt(np.r_[np.full(d - k, eps), np.ones(k)])
 
 
 class LinearHardSetting(Setting):
@@ -82,19 +101,15 @@ class LinearHardSetting(Setting):
 
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
-        d, k = params["d"], params["k"]
-        if d < 2 * k + 1:
-            raise ValueError(f"parameter 'd' must be an integer >= 2k + 1 = {2 * k + 1} for 'linear-hard'; got {d}")
-        if params["eps"] is None:
-            params["eps"] = k / d
+        complete_hard_instance(params, cls.name)
         if params["tau2"] is None:
-            params["tau2"] = 1.0 / (2.0 * params["eps"] * (d - k))
+            params["tau2"] = 1.0 / (2.0 * params["eps"] * (params["d"] - params["k"]))
         return params
 
     @property
     def shared_scale(self) -> float:
         """:math:`s = \\sqrt{1/(2\\epsilon)}`."""
-        return float(np.sqrt(1.0 / (2.0 * self.params["eps"])))
+        return hard_shared_scale(self.params["eps"])
 
     @property
     def covariance(self) -> np.ndarray:
@@ -107,7 +122,7 @@ class LinearHardSetting(Setting):
         return np.eye(d)[:, d - k :]
 
     def _inputs(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-        return gaussian_inputs(rng, shape, None) * np.sqrt(np.diag(self.covariance))
+        return block_inputs(rng, shape, self.params["d"], self.params["k"], self.params["eps"])
 
     def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
         p = self.params
@@ -116,8 +131,8 @@ class LinearHardSetting(Setting):
         frame[: d - k] = random_frame(rng, d - k, k)
         heads = self.shared_scale * unit_vectors(rng, T, k)
         perturbations = p["delta0"] * unit_vectors(rng, T, k) @ self._bottom.T
-        nu = float(np.linalg.eigvalsh(heads.T @ heads / T)[0]) if T >= k else 0.0
-        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance, nu=max(nu, 0.0))
+        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance,
+                            nu=task_diversity(heads))
         X = self._inputs(rng, (T, n, d))
         y = np.einsum("tnd,td->tn", X, truth.thetas) + p["sigma"] * rng.standard_normal((T, n))
         return truth, SourceData(X=X, y=y)

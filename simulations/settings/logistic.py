@@ -35,12 +35,11 @@ of the predictor minus that of the truth.
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
-from ..parameters import REQUIRED, Parameter, validate_choice, validate_float, validate_int, validate_spd
+from ..parameters import Parameter, validate_choice, validate_float, validate_spd
 from ..risk import representation_error, sin_theta_max
 from ..risk_logistic import (
     empirical_logistic_loss,
@@ -50,28 +49,22 @@ from ..risk_logistic import (
     zero_one_excess_gaussian,
     zero_one_excess_sphere,
 )
-from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
-from .sampling import diverse_heads, gaussian_inputs, random_frame, sphere_inputs, unit_vectors
+from .base import (
+    Setting, SourceData, SourceTruth, TargetData, TargetTruth, check_covariance, check_rank, complete_head_bound,
+    complete_sphere_radius,
+)
+from .linear import COMMON_PARAMETERS, LinearSetting, draw_source_truth, draw_target_truth
+from .sampling import gaussian_inputs, sphere_inputs
 
 __all__ = ["LogisticSetting", "LOGISTIC_PARAMETERS", "bernoulli_labels"]
 
 LOGISTIC_PARAMETERS: dict[str, Parameter] = {
-    "d": Parameter("input dimension, an integer >= 1", REQUIRED, validate_int(1)),
-    "k": Parameter("representation dimension, an integer in [1, d]", REQUIRED, validate_int(1)),
-    "T": Parameter("number of source tasks, an integer >= 1", REQUIRED, validate_int(1)),
-    "n": Parameter("samples per source task, an integer >= 1", REQUIRED, validate_int(1)),
-    "m": Parameter("target samples, an integer >= 1", REQUIRED, validate_int(1)),
-    "delta0": Parameter(
-        "perturbation radius ||v_t|| <= delta0 and default fine-tuning radius, a real >= 0", 0.0, validate_float(0.0)
-    ),
+    **{name: COMMON_PARAMETERS[name] for name in ("d", "k", "T", "n", "m")},
+    "delta0": LinearSetting.PARAMETERS["delta0"],
     "head_scale": Parameter("root mean squared head norm h (target head norm), a real > 0", 1.0,
                             validate_float(0.0, low_open=True)),
-    "head_condition": Parameter(
-        "condition number of the head covariance (1/T) sum w_t w_t^T, a real >= 1", 1.0, validate_float(1.0)
-    ),
-    "perturbation_fraction": Parameter(
-        "perturbation norms as a fraction of delta0, a real in [0, 1]", 1.0, validate_float(0.0, 1.0)
-    ),
+    "head_condition": LinearSetting.PARAMETERS["head_condition"],
+    "perturbation_fraction": LinearSetting.PARAMETERS["perturbation_fraction"],
     "inputs": Parameter("input law: 'gaussian' (N(0, Sigma)) or 'sphere' (uniform on the sphere of radius R)",
                         "gaussian", validate_choice("gaussian", "sphere")),
     "R": Parameter("radius of the input sphere, a real > 0 (inputs='sphere' only; default sqrt(d))", None,
@@ -97,25 +90,12 @@ class LogisticSetting(Setting):
 
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
-        d = params["d"]
-        if params["k"] > d:
-            raise ValueError(f"parameter 'k' must be an integer in [1, d] = [1, {d}]; got {params['k']}")
-        sphere = params["inputs"] == "sphere"
-        if params["Sigma"] is not None:
-            if sphere:
-                raise ValueError("parameter 'Sigma' applies to inputs='gaussian' only (sphere inputs have covariance (R^2/d) I)")
-            if params["Sigma"].shape != (d, d):
-                raise ValueError(f"parameter 'Sigma' must be a d x d = {d} x {d} matrix; got {params['Sigma'].shape}")
-        if params["R"] is not None and not sphere:
-            raise ValueError("parameter 'R' applies to inputs='sphere' only (Gaussian inputs are unbounded)")
-        if sphere and params["R"] is None:
-            params["R"] = math.sqrt(d)
-        if params["c_w"] is None:
-            params["c_w"] = 2.0 * params["head_scale"]
-        if params["c_w"] < params["head_scale"]:
-            raise ValueError(
-                f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']} (the target head norm); got {params['c_w']}"
-            )
+        check_rank(params)
+        if params["Sigma"] is not None and params["inputs"] == "sphere":
+            raise ValueError("parameter 'Sigma' applies to inputs='gaussian' only (sphere inputs have covariance (R^2/d) I)")
+        check_covariance(params)
+        complete_sphere_radius(params)
+        complete_head_bound(params)
         return params
 
     # -- geometry ---------------------------------------------------------
@@ -145,11 +125,8 @@ class LogisticSetting(Setting):
     # -- draws --------------------------------------------------------------
     def draw_sources(self, rng: np.random.Generator) -> tuple[SourceTruth, SourceData]:
         p = self.params
-        d, k, T, n = p["d"], p["k"], p["T"], p["n"]
-        frame = random_frame(rng, d, k)
-        heads, nu = diverse_heads(rng, T, k, p["head_scale"], p["head_condition"])
-        perturbations = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, T, d)
-        truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance, nu=nu)
+        d, T, n = p["d"], p["T"], p["n"]
+        truth = draw_source_truth(rng, p, self.covariance)
         X = self._inputs(rng, (T, n, d))
         y = bernoulli_labels(rng.random((T, n)), np.einsum("tnd,td->tn", X, truth.thetas))
         return truth, SourceData(X=X, y=y)
@@ -158,12 +135,9 @@ class LogisticSetting(Setting):
         self, rng: np.random.Generator, truth: SourceTruth, representation: np.ndarray | None
     ) -> tuple[TargetTruth, TargetData]:
         p = self.params
-        d, k, m = p["d"], p["k"], p["m"]
-        X = self._inputs(rng, (m, d))
-        uniforms = rng.random(m)
-        head = p["head_scale"] * unit_vectors(rng, 1, k)[0]
-        perturbation = p["perturbation_fraction"] * p["delta0"] * unit_vectors(rng, 1, d)[0]
-        target = TargetTruth(head=head, perturbation=perturbation, frame=truth.frame)
+        X = self._inputs(rng, (p["m"], p["d"]))
+        uniforms = rng.random(p["m"])
+        target = draw_target_truth(rng, p, truth.frame)
         return target, TargetData(X=X, y=bernoulli_labels(uniforms, X @ target.theta))
 
     # -- risks --------------------------------------------------------------

@@ -27,7 +27,6 @@ estimate of the population excess risk, with its standard error ``risk_se``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
@@ -36,8 +35,8 @@ import numpy as np
 from ..losses import LOSSES
 from ..parameters import REQUIRED, Parameter, validate_choice, validate_float, validate_int
 from ..risk_network import network_risks
-from .base import Setting, SourceData, TargetData
-from .logistic import bernoulli_labels
+from .base import Setting, SourceData, TargetData, check_rank, complete_head_bound, complete_sphere_radius
+from .logistic import LOGISTIC_PARAMETERS, bernoulli_labels
 from .sampling import diverse_heads, gaussian_inputs, random_frame, sphere_inputs, unit_vectors
 
 __all__ = ["NetworkSetting", "NetworkTruth", "NetworkTarget", "NETWORK_PARAMETERS", "network_predict"]
@@ -88,28 +87,22 @@ class NetworkTarget:
 
 
 NETWORK_PARAMETERS: dict[str, Parameter] = {
-    "d": Parameter("input dimension, an integer >= 1", REQUIRED, validate_int(1)),
+    "d": LOGISTIC_PARAMETERS["d"],
     "k": Parameter("width of the hidden layer (representation dimension), an integer in [1, d]", REQUIRED,
                    validate_int(1)),
-    "T": Parameter("number of source tasks, an integer >= 1", REQUIRED, validate_int(1)),
-    "n": Parameter("samples per source task, an integer >= 1", REQUIRED, validate_int(1)),
-    "m": Parameter("target samples, an integer >= 1", REQUIRED, validate_int(1)),
+    **{name: LOGISTIC_PARAMETERS[name] for name in ("T", "n", "m")},
     "sigma": Parameter("noise standard deviation (loss='squared'), a real >= 0", 1.0, validate_float(0.0)),
     "delta0": Parameter("perturbation radius ||Delta_t||_F <= delta0 and default fine-tuning radius, a real >= 0",
                         0.0, validate_float(0.0)),
-    "head_scale": Parameter("root mean squared head norm h (target head norm), a real > 0", 1.0,
-                            validate_float(0.0, low_open=True)),
+    "head_scale": LOGISTIC_PARAMETERS["head_scale"],
     "head_condition": Parameter("condition number of the head covariance, a real >= 1", 1.0, validate_float(1.0)),
-    "perturbation_fraction": Parameter("perturbation norms as a fraction of delta0, a real in [0, 1]", 1.0,
-                                       validate_float(0.0, 1.0)),
+    "perturbation_fraction": LOGISTIC_PARAMETERS["perturbation_fraction"],
     "loss": Parameter("'squared' (Gaussian noise) or 'logistic' (labels in {-1, +1})", "squared",
                       validate_choice("squared", "logistic")),
     "inputs": Parameter("input law: 'gaussian' (N(0, I)) or 'sphere' (uniform on the sphere of radius R)",
                         "gaussian", validate_choice("gaussian", "sphere")),
-    "R": Parameter("radius of the input sphere, a real > 0 (inputs='sphere' only; default sqrt(d))", None,
-                   validate_float(0.0, low_open=True)),
-    "c_w": Parameter("head-norm bound ||w|| <= c_w enforced by the learners, a real >= head_scale "
-                     "(default 2 head_scale)", None, validate_float(0.0, low_open=True)),
+    "R": LOGISTIC_PARAMETERS["R"],
+    "c_w": LOGISTIC_PARAMETERS["c_w"],
     "test_size": Parameter("test inputs for the risk estimate, an integer >= 2", 4000, validate_int(2)),
 }
 
@@ -123,18 +116,9 @@ class NetworkSetting(Setting):
 
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
-        d = params["d"]
-        if params["k"] > d:
-            raise ValueError(f"parameter 'k' must be an integer in [1, d] = [1, {d}]; got {params['k']}")
-        sphere = params["inputs"] == "sphere"
-        if params["R"] is not None and not sphere:
-            raise ValueError("parameter 'R' applies to inputs='sphere' only (Gaussian inputs are unbounded)")
-        if sphere and params["R"] is None:
-            params["R"] = math.sqrt(d)
-        if params["c_w"] is None:
-            params["c_w"] = 2.0 * params["head_scale"]
-        if params["c_w"] < params["head_scale"]:
-            raise ValueError(f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']}; got {params['c_w']}")
+        check_rank(params)
+        complete_sphere_radius(params)
+        complete_head_bound(params)
         return params
 
     # -- structure ------------------------------------------------------------

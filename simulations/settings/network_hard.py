@@ -49,8 +49,10 @@ from typing import Any, ClassVar, Mapping
 import numpy as np
 
 from ..parameters import Parameter, validate_float
+from .base import complete_head_bound
 from .network import NETWORK_PARAMETERS, NetworkSetting
-from .sampling import random_frame, unit_vectors
+from .linear_hard import block_inputs, complete_hard_instance, hard_shared_scale
+from .sampling import random_frame, task_diversity, unit_vectors
 
 __all__ = ["NetworkHardSetting"]
 
@@ -70,18 +72,11 @@ class NetworkHardSetting(NetworkSetting):
 
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
-        d, k = params["d"], params["k"]
-        if d < 2 * k + 1:
-            raise ValueError(f"parameter 'd' must be an integer >= 2k + 1 = {2 * k + 1} for 'network-hard'; got {d}")
-        if params["eps"] is None:
-            params["eps"] = k / d
+        complete_hard_instance(params, cls.name)
         if params["delta0"] is None:
-            params["delta0"] = math.sqrt(k)
+            params["delta0"] = math.sqrt(params["k"])
         params.update(inputs="gaussian", R=None)
-        if params["c_w"] is None:
-            params["c_w"] = 2.0 * params["head_scale"]
-        if params["c_w"] < params["head_scale"]:
-            raise ValueError(f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']}; got {params['c_w']}")
+        complete_head_bound(params)
         return params
 
     def describe(self) -> dict[str, Any]:
@@ -90,16 +85,14 @@ class NetworkHardSetting(NetworkSetting):
     @property
     def shared_scale(self) -> float:
         """:math:`s = \\sqrt{1/(2\\epsilon)}`."""
-        return float(np.sqrt(1.0 / (2.0 * self.params["eps"])))
+        return hard_shared_scale(self.params["eps"])
 
     @property
     def layer_bound(self) -> float:
         return self.shared_scale
 
     def _inputs(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-        d, k = self.params["d"], self.params["k"]
-        scale = np.r_[np.full(d - k, math.sqrt(self.params["eps"])), np.ones(k)]
-        return rng.standard_normal(shape) * scale
+        return block_inputs(rng, shape, self.params["d"], self.params["k"], self.params["eps"])
 
     def _shared_layer(self, rng: np.random.Generator) -> np.ndarray:
         d, k = self.params["d"], self.params["k"]
@@ -118,5 +111,4 @@ class NetworkHardSetting(NetworkSetting):
     def _source_heads(self, rng: np.random.Generator) -> tuple[np.ndarray, float]:
         p = self.params
         heads = p["head_scale"] * unit_vectors(rng, p["T"], p["k"])
-        nu = float(np.linalg.eigvalsh(heads.T @ heads / p["T"])[0]) if p["T"] >= p["k"] else 0.0
-        return heads, max(nu, 0.0)
+        return heads, task_diversity(heads)

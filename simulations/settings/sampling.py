@@ -6,7 +6,7 @@ import numpy as np
 
 from ..solvers.linalg import orthonormal_frame
 
-__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "sphere_inputs", "diverse_heads"]
+__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "sphere_inputs", "diverse_heads", "task_diversity"]
 
 
 def unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
@@ -56,6 +56,15 @@ def diverse_heads(rng: np.random.Generator, T: int, k: int, scale: float, condit
     spectrum = condition ** (-np.arange(r) / max(r - 1, 1))
     spectrum = spectrum * scale**2 / spectrum.sum()
     W = np.sqrt(T) * (U * np.sqrt(spectrum)) @ Vt
-    cov = W @ W.T / T
-    nu = float(np.linalg.eigvalsh(cov)[0]) if T >= k else 0.0
-    return W.T, max(nu, 0.0)
+    return W.T, task_diversity(W.T)
+
+
+def task_diversity(heads: np.ndarray) -> float:
+    r"""Realised task diversity :math:`\nu = \lambda_{\min}(\frac1T\sum_t w_t w_t^\top)` of heads of shape (T, k).
+
+    It is 0 when :math:`T < k` (the head covariance is then singular); round-off
+    below 0 is clipped.
+    """
+    T, k = heads.shape
+    nu = float(np.linalg.eigvalsh(heads.T @ heads / T)[0]) if T >= k else 0.0
+    return max(nu, 0.0)

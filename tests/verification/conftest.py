@@ -11,10 +11,14 @@ defaults).  Risks are scaled chi-square variables whose means are known:
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import verification.report.writer as writer
 from verification.catalog import REQUIRED, Catalog
 
 TOY_PARAMS = {"d": REQUIRED, "k": REQUIRED, "T": REQUIRED, "n": REQUIRED,
@@ -82,3 +86,33 @@ def toy_env(monkeypatch):
     monkeypatch.setattr(verification.catalog, "default_catalog", lambda: TOY_CATALOG)
     monkeypatch.setattr(verification.runner, "_default_monte_carlo", lambda: toy_monte_carlo)
     return TOY_CATALOG
+
+
+@pytest.fixture
+def fast_figures(monkeypatch):
+    """Figures do not matter here: a fixed tiny PNG (for claims with points) keeps tests fast."""
+    png = b"\x89PNG\r\n\x1a\n" + b"stub"
+    monkeypatch.setattr(writer, "claim_figure", lambda claim: png if claim["points"] else None)
+    monkeypatch.setattr(writer, "formula_png", lambda latex: None)
+
+
+@pytest.fixture
+def write_claims(tmp_path):
+    """Write a claims file into ``tmp_path``: ``write_claims(text, name="claims.toml")``."""
+    def write(text: str, name: str = "claims.toml") -> Path:
+        f = tmp_path / name
+        f.write_text(text)
+        return f
+    return write
+
+
+@pytest.fixture(scope="session")
+def results_path() -> Path:
+    """The stored results.json the report tests render (tests/verification/data)."""
+    return Path(__file__).parent / "data" / "report_results.json"
+
+
+@pytest.fixture(scope="module")
+def results(results_path) -> dict:
+    """The contents of :func:`results_path`, loaded once per test module."""
+    return json.loads(results_path.read_text())

@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-import verification.report.writer as writer
 from verification.cli import build_parser, main
 
 PASSING = """
@@ -32,29 +31,17 @@ FAILING = PASSING.replace("1.5*sigma**2*d/m", "0.1*sigma**2*d/m")
 SUBCOMMANDS = ("verify", "report", "list", "bound", "simulate")
 
 
-@pytest.fixture
-def fast_figures(monkeypatch):
-    monkeypatch.setattr(writer, "claim_figure", lambda c: b"\x89PNG\r\n\x1a\nstub")
-    monkeypatch.setattr(writer, "formula_png", lambda latex: None)
-
-
-def write(tmp_path, text, name="claims.toml"):
-    f = tmp_path / name
-    f.write_text(text)
-    return f
-
-
 def one_line_error(err: str) -> str:
     assert err.count("\n") == 1 and err.endswith("\n"), err
     assert "Traceback" not in err
     return err.strip()
 
 
-def test_pass_is_0_fail_is_1(tmp_path, toy_env, fast_figures, capsys):
+def test_pass_is_0_fail_is_1(tmp_path, toy_env, fast_figures, write_claims, capsys):
     out = tmp_path / "out"
-    assert main(["verify", "--claims-file", str(write(tmp_path, PASSING)), "--out",
+    assert main(["verify", "--claims-file", str(write_claims(PASSING)), "--out",
                  str(out), "--quiet"]) == 0
-    assert main(["verify", "--claims-file", str(write(tmp_path, FAILING)), "--out",
+    assert main(["verify", "--claims-file", str(write_claims(FAILING)), "--out",
                  str(out), "--quiet"]) == 1
     stdout = capsys.readouterr().out
     assert "FAIL  ols" in stdout
@@ -64,8 +51,9 @@ def test_pass_is_0_fail_is_1(tmp_path, toy_env, fast_figures, capsys):
     assert "**FAIL**" in (out / "report.md").read_text()
 
 
-def test_failing_claim_details_unless_quiet(tmp_path, toy_env, fast_figures, capsys):
-    assert main(["verify", "--claims-file", str(write(tmp_path, FAILING)), "--out",
+def test_failing_claim_details_unless_quiet(tmp_path, toy_env, fast_figures, write_claims,
+                                            capsys):
+    assert main(["verify", "--claims-file", str(write_claims(FAILING)), "--out",
                  str(tmp_path / "o")]) == 1
     assert "ols: FAIL  [upper-mean]" in capsys.readouterr().out
 
@@ -87,8 +75,9 @@ def test_failing_claim_details_unless_quiet(tmp_path, toy_env, fast_figures, cap
     (["simulate", "--setting", "linear"], "metabound simulate: error: the following "
                                           "arguments are required: --learner"),
 ])
-def test_usage_errors_exit_2_with_one_line(argv, message, capsys, toy_env, tmp_path):
-    argv = [a.replace("{claims}", str(write(tmp_path, PASSING))) for a in argv]
+def test_usage_errors_exit_2_with_one_line(argv, message, capsys, toy_env, tmp_path,
+                                           write_claims):
+    argv = [a.replace("{claims}", str(write_claims(PASSING))) for a in argv]
     if argv[:1] == ["verify"] and "--out" not in argv:
         argv = argv + ["--out", str(tmp_path / "o")]
     assert main(argv) == 2
@@ -97,10 +86,10 @@ def test_usage_errors_exit_2_with_one_line(argv, message, capsys, toy_env, tmp_p
     assert not (tmp_path / "o").exists()
 
 
-def test_bad_claims_file_exits_2_and_writes_nothing(tmp_path, toy_env, capsys):
+def test_bad_claims_file_exits_2_and_writes_nothing(tmp_path, toy_env, write_claims, capsys):
     bad = PASSING.replace('bound = "1.5*sigma**2*d/m"', 'bound = "1.5*sigma**2*D/m"')
     out = tmp_path / "o"
-    assert main(["verify", "--claims-file", str(write(tmp_path, bad)), "--out",
+    assert main(["verify", "--claims-file", str(write_claims(bad)), "--out",
                  str(out)]) == 2
     err = one_line_error(capsys.readouterr().err)
     assert "claim 'ols', field 'bound': unknown name 'D'" in err
@@ -110,14 +99,15 @@ def test_bad_claims_file_exits_2_and_writes_nothing(tmp_path, toy_env, capsys):
     one_line_error(capsys.readouterr().err)
 
 
-def test_bad_out_is_bad_input_and_nothing_runs(tmp_path, toy_env, capsys, monkeypatch):
+def test_bad_out_is_bad_input_and_nothing_runs(tmp_path, toy_env, write_claims, capsys,
+                                                monkeypatch):
     import verification.runner
     ran = []
     monkeypatch.setattr(verification.runner, "_default_monte_carlo",
                         lambda: (lambda **kw: ran.append(kw)))
     f = tmp_path / "afile"
     f.write_text("x")
-    assert main(["verify", "--claims-file", str(write(tmp_path, PASSING)), "--out",
+    assert main(["verify", "--claims-file", str(write_claims(PASSING)), "--out",
                  str(f)]) == 2
     err = one_line_error(capsys.readouterr().err)
     assert "is not a directory" in err and not ran
@@ -136,11 +126,12 @@ def test_debug_shows_the_traceback(tmp_path, toy_env, capsys):
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 
-def test_unexpected_exception_is_one_line_exit_2(tmp_path, toy_env, capsys, monkeypatch):
+def test_unexpected_exception_is_one_line_exit_2(tmp_path, toy_env, write_claims, capsys,
+                                                  monkeypatch):
     import verification.report
     monkeypatch.setattr(verification.report, "check_target",
                         lambda out: (_ for _ in ()).throw(PermissionError("denied")))
-    assert main(["verify", "--claims-file", str(write(tmp_path, PASSING)), "--out",
+    assert main(["verify", "--claims-file", str(write_claims(PASSING)), "--out",
                  str(tmp_path / "o")]) == 2
     assert one_line_error(capsys.readouterr().err) == "metabound: error: PermissionError: denied"
 

@@ -4,7 +4,6 @@ import io
 
 import pytest
 
-import verification.report.writer as writer
 from verification.cli import main
 from verification.progress import Progress
 from verification.report.progressbar import ProgressPrinter, format_duration
@@ -149,16 +148,8 @@ def test_no_event_no_output():
 
 
 @pytest.fixture
-def claims_file(tmp_path):
-    f = tmp_path / "claims.toml"
-    f.write_text(CLAIMS)
-    return f
-
-
-@pytest.fixture
-def fast_figures(monkeypatch):
-    monkeypatch.setattr(writer, "claim_figure", lambda c: b"\x89PNG\r\n\x1a\nstub")
-    monkeypatch.setattr(writer, "formula_png", lambda latex: None)
+def claims_file(write_claims):
+    return write_claims(CLAIMS)
 
 
 @pytest.mark.parametrize("tty", [True, False])

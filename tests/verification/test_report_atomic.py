@@ -11,8 +11,8 @@ import verification.report.atomic as atomic
 import verification.report.writer as writer
 from verification.report import ReplaceError, atomic_directory, write_report
 
-FIXTURE = Path(__file__).parent / "data" / "report_results.json"
-
+#: Figures do not matter here: the conftest's stub PNG keeps these tests fast.
+pytestmark = pytest.mark.usefixtures("fast_figures")
 
 def snapshot(directory: Path) -> dict:
     """Relative path -> sha256 of every file (and '/' for directories)."""
@@ -28,19 +28,6 @@ def snapshot(directory: Path) -> dict:
 
 def leftovers(parent: Path, name: str) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{name}."))
-
-
-@pytest.fixture(autouse=True)
-def fast_figures(monkeypatch):
-    """Figures do not matter here: a fixed tiny PNG keeps these tests fast."""
-    png = b"\x89PNG\r\n\x1a\n" + b"stub"
-    monkeypatch.setattr(writer, "claim_figure", lambda claim: png if claim["points"] else None)
-    monkeypatch.setattr(writer, "formula_png", lambda latex: None)
-
-
-@pytest.fixture
-def results():
-    return json.loads(FIXTURE.read_text())
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ workflow, where a browser is known to be available) turns the skip into a
 failure.
 """
 
-import json
 import os
 import re
 import shutil
@@ -21,7 +20,6 @@ import pytest
 
 from verification.report import write_report
 
-FIXTURE = Path(__file__).parent / "data" / "report_results.json"
 #: Candidates in order; Ubuntu's chromium-browser may be a snap shim, hence last.
 NAMES = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
 
@@ -63,9 +61,9 @@ def chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def report(tmp_path_factory, results):
     out = tmp_path_factory.mktemp("browser") / "report"
-    write_report(json.loads(FIXTURE.read_text()), out)
+    write_report(results, out)
     return out
 
 

@@ -12,7 +12,6 @@ import io
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import matplotlib.image
 import pytest
@@ -22,16 +21,10 @@ from verification.report.figures import build_figure, use_log_x, x_axis
 from verification.report.markdown import render_markdown, render_summary
 from verification.report.tables import oriented_margin, render_csv, worst_margin
 
-FIXTURE = Path(__file__).parent / "data" / "report_results.json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED_STATUS = {"upper-2d": "pass", "whp": "pass", "lower-ok": "pass",
                    "lower-wrong": "fail", "rate-ok": "pass", "rate-wrong": "fail",
                    "sep-wrong": "fail", "sep-ok": "pass", "broken": "error"}
-
-
-@pytest.fixture(scope="module")
-def results():
-    return json.loads(FIXTURE.read_text())
 
 
 @pytest.fixture(scope="module")

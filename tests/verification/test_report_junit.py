@@ -1,25 +1,14 @@
 """junit.xml: valid XML, one test case per claim, counts consistent."""
 
 import copy
-import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
-
-import pytest
 
 from verification.report.junit import render_junit
-
-FIXTURE = Path(__file__).parent / "data" / "report_results.json"
 
 #: Attributes CI readers (Jenkins' junit schema, GitLab, GitHub reporters) rely on.
 SUITE_ATTRS = {"name", "tests", "failures", "errors", "skipped", "time"}
 CASE_ATTRS = {"classname", "name", "time"}
 CASE_CHILDREN = {"failure", "error", "skipped", "system-out", "system-err"}
-
-
-@pytest.fixture(scope="module")
-def results():
-    return json.loads(FIXTURE.read_text())
 
 
 def validate(text: str) -> ET.Element:

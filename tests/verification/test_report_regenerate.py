@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import verification.report.writer as writer
 from verification.cli import main
 from verification.report import load_results, write_report
-
-FIXTURE = Path(__file__).parent / "data" / "report_results.json"
 
 
 def files(directory: Path) -> dict:
@@ -33,21 +30,15 @@ def no_simulation(monkeypatch):
 
 
 @pytest.fixture
-def fast_figures(monkeypatch):
-    monkeypatch.setattr(writer, "claim_figure",
-                        lambda c: b"\x89PNG\r\n\x1a\nstub" if c["points"] else None)
-    monkeypatch.setattr(writer, "formula_png", lambda latex: None)
-
-
-@pytest.fixture
-def report_dir(tmp_path):
+def report_dir(tmp_path, results_path):
     d = tmp_path / "rep"
     d.mkdir()
-    shutil.copyfile(FIXTURE, d / "results.json")
+    shutil.copyfile(results_path, d / "results.json")
     return d
 
 
-def test_regenerates_identical_report_without_rerunning(report_dir, no_simulation, capsys):
+def test_regenerates_identical_report_without_rerunning(report_dir, results_path, no_simulation,
+                                                        capsys):
     write_report(load_results(report_dir), report_dir)
     original = files(report_dir)
     assert set(original) >= {"results.json", "report.md", "report.html", "results.csv",
@@ -57,18 +48,18 @@ def test_regenerates_identical_report_without_rerunning(report_dir, no_simulatio
     shutil.rmtree(report_dir / "figures")
     assert main(["report", str(report_dir)]) == 0
     assert files(report_dir) == original                     # byte for byte
-    assert (report_dir / "results.json").read_bytes() == FIXTURE.read_bytes()
+    assert (report_dir / "results.json").read_bytes() == results_path.read_bytes()
     out = capsys.readouterr().out
     assert f"report: {report_dir / 'report.html'}" in out
 
 
-def test_out_writes_elsewhere_and_leaves_dir_alone(report_dir, tmp_path, no_simulation,
-                                                   fast_figures):
+def test_out_writes_elsewhere_and_leaves_dir_alone(report_dir, results_path, tmp_path,
+                                                   no_simulation, fast_figures):
     before = files(report_dir)
     other = tmp_path / "other"
     assert main(["report", str(report_dir), "--out", str(other)]) == 0
     assert files(report_dir) == before
-    assert (other / "results.json").read_bytes() == FIXTURE.read_bytes()
+    assert (other / "results.json").read_bytes() == results_path.read_bytes()
     for name in ("report.md", "report.html", "results.csv", "junit.xml"):
         assert (other / name).is_file()
 
@@ -102,12 +93,12 @@ def _drop_point_key(text):
     (lambda t: json.dumps({**json.loads(t), "claims": {}}), "'claims' must be a list"),
     (_drop_point_key, "claim 'whp', point #1: missing key 'mean'"),
 ])
-def test_bad_results_json_exits_2_with_one_line(report_dir, mutate, message, capsys,
-                                                no_simulation):
+def test_bad_results_json_exits_2_with_one_line(report_dir, results_path, mutate, message,
+                                                capsys, no_simulation):
     if mutate is None:
         (report_dir / "results.json").unlink()
     else:
-        _break(report_dir, mutate(FIXTURE.read_text()))
+        _break(report_dir, mutate(results_path.read_text()))
     before = files(report_dir)
     assert main(["report", str(report_dir)]) == 2
     err = capsys.readouterr().err
@@ -117,11 +108,11 @@ def test_bad_results_json_exits_2_with_one_line(report_dir, mutate, message, cap
     assert sorted(p.name for p in report_dir.parent.iterdir()) == ["rep"]
 
 
-def test_report_of_a_file_or_missing_dir(tmp_path, capsys):
+def test_report_of_a_file_or_missing_dir(tmp_path, results_path, capsys):
     assert main(["report", str(tmp_path / "nope")]) == 2
     assert "nope/results.json not found" in capsys.readouterr().err
     f = tmp_path / "results.json"
-    shutil.copyfile(FIXTURE, f)
+    shutil.copyfile(results_path, f)
     assert main(["report", str(f)]) == 2
     assert "is not a directory" in capsys.readouterr().err
 

@@ -174,9 +174,8 @@ def test_unusable_files_are_refused_and_left_untouched(tmp_path, kind):
     assert original(path) == before
 
 
-def test_cli_reports_a_bad_store_on_one_line_and_exits_2(tmp_path, capsys):
-    claims = tmp_path / "c.toml"
-    claims.write_text(CLAIMS)
+def test_cli_reports_a_bad_store_on_one_line_and_exits_2(tmp_path, write_claims, capsys):
+    claims = write_claims(CLAIMS, "c.toml")
     store = tmp_path / "s.sqlite"
     store.write_bytes(b"\x00\x01garbage" * 100)
     before = store.read_bytes()
@@ -190,9 +189,8 @@ def test_cli_reports_a_bad_store_on_one_line_and_exits_2(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_cli_stores_then_resumes_without_computing(tmp_path, capsys):
-    claims = tmp_path / "c.toml"
-    claims.write_text(CLAIMS)
+def test_cli_stores_then_resumes_without_computing(tmp_path, write_claims, capsys):
+    claims = write_claims(CLAIMS, "c.toml")
     store = tmp_path / "s.sqlite"
     common = ["verify", "--claims-file", str(claims), "--store", str(store),
               "--backend", "serial"]

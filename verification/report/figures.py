@@ -49,6 +49,8 @@ _FAIL = dict(marker="X", s=110, color="#d62728", edgecolors="black", linewidths=
              zorder=6, label="fails (Holm-adjusted)")
 _BEYOND = dict(marker="o", s=90, facecolors="none", edgecolors="#ff7f0e", linewidths=1.8,
                zorder=5, label="estimate beyond bound (not significant)")
+#: Point keys of the mean risk and its confidence interval.
+_MEAN_KEYS = ("mean", "ci_low", "ci_high")
 
 
 def bound_per_replicate(claim: dict) -> bool:
@@ -258,6 +260,61 @@ def _with_group(label: str, group: str) -> str:
     return f"{label} ({group})" if group else label
 
 
+def _sorted_by_x(xs: list[float], idx: list[int]) -> tuple[np.ndarray, list[int]]:
+    """The x positions of the points ``idx`` in increasing order, and ``idx`` in that order.
+
+    Parameters
+    ----------
+    xs : list of float
+        x position of every point of the claim.
+    idx : list of int
+        The points of one curve.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        Their x positions, sorted (stable, so ties keep their order).
+    idx : list of int
+        The point indices in the same order.
+    """
+    x = np.array([xs[i] for i in idx])
+    order = np.argsort(x, kind="stable")
+    return x[order], [idx[j] for j in order]
+
+
+def _curve_with_band(ax: Axes, points: list[dict], idx: list[int], x: np.ndarray,
+                     keys: tuple[str, str, str], color: str, label: str,
+                     style: str = "o-") -> np.ndarray:
+    """One estimate curve with its confidence band (error bars for a single point).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    points : list of dict
+        All points of the claim.
+    idx : list of int
+        The points of this curve, in the order of ``x``.
+    x : numpy.ndarray
+        Their x positions.
+    keys : (str, str, str)
+        Point keys of the estimate, the interval's low and its high end,
+        e.g. ``("mean", "ci_low", "ci_high")``.
+    color, label, style : str
+        Line colour, legend label and matplotlib format string.
+
+    Returns
+    -------
+    numpy.ndarray
+        The estimates (NaN where missing).
+    """
+    key, lo_key, hi_key = keys
+    y = _series(points, idx, key)
+    ax.plot(x, y, style, color=color, label=label)
+    _band(ax, x, _series(points, idx, lo_key), _series(points, idx, hi_key), y, color)
+    return y
+
+
 def _plot_bound(ax: Axes, claim: dict, xs: list[float],
                 groups: dict[str, list[int]]) -> list:
     """Mean risk with band against the bound (upper/lower checks)."""
@@ -268,15 +325,10 @@ def _plot_bound(ax: Axes, claim: dict, xs: list[float],
     kind = "lower bound" if check in LOWER_CHECKS else bound_label
     plotted = []
     for (group, idx), color in zip(groups.items(), _colors(len(groups))):
-        x = np.array([xs[i] for i in idx])
-        order = np.argsort(x, kind="stable")
-        idx = [idx[j] for j in order]
-        x = x[order]
-        mean = _series(points, idx, "mean")
-        lo, hi = _series(points, idx, "ci_low"), _series(points, idx, "ci_high")
+        x, idx = _sorted_by_x(xs, idx)
+        mean = _curve_with_band(ax, points, idx, x, _MEAN_KEYS, color,
+                                _with_group("mean risk", group))
         bound = _series(points, idx, "bound")
-        ax.plot(x, mean, "o-", color=color, label=_with_group("mean risk", group))
-        _band(ax, x, lo, hi, mean, color)
         _bound_line(ax, x, bound, color=color, linewidth=1.6, alpha=0.9,
                     label=_with_group(kind, group))
         if check == "upper-whp":
@@ -303,15 +355,10 @@ def _plot_rate(ax: Axes, claim: dict, xs: list[float],
     failed = claim.get("status") == "fail"
     plotted = []
     for (group, idx), color in zip(groups.items(), _colors(len(groups))):
-        x = np.array([xs[i] for i in idx])
-        order = np.argsort(x, kind="stable")
-        idx = [idx[j] for j in order]
-        x = x[order]
-        mean = _series(points, idx, "mean")
-        lo, hi = _series(points, idx, "ci_low"), _series(points, idx, "ci_high")
+        x, idx = _sorted_by_x(xs, idx)
+        mean = _curve_with_band(ax, points, idx, x, _MEAN_KEYS, color,
+                                _with_group("mean risk", group))
         bound = _series(points, idx, "bound")
-        ax.plot(x, mean, "o-", color=color, label=_with_group("mean risk", group))
-        _band(ax, x, lo, hi, mean, color)
         _bound_line(ax, x, scale * bound, color=color, linewidth=1.6,
                     label=_with_group(f"bound x {scale:.3g} (shape only)", group))
         plotted += [mean, scale * bound]
@@ -335,27 +382,20 @@ def _plot_separation(axes: tuple[Axes, Axes], claim: dict, xs: list[float],
     single = len(groups) == 1
     risk_plotted, ratio_plotted = [], []
     for (group, idx), color in zip(groups.items(), _colors(max(len(groups), 2))):
-        x = np.array([xs[i] for i in idx])
-        order = np.argsort(x, kind="stable")
-        idx = [idx[j] for j in order]
-        x = x[order]
+        x, idx = _sorted_by_x(xs, idx)
         ca, cb = (_colors(2) if single else (color, color))
-        mean_a, mean_b = _series(points, idx, "mean"), _series(points, idx, "mean_versus")
-        left.plot(x, mean_a, "o-", color=ca, label=_with_group(a_name, group))
-        _band(left, x, _series(points, idx, "mean_ci_low"),
-              _series(points, idx, "mean_ci_high"), mean_a, ca)
-        left.plot(x, mean_b, "s-." if not single else "s-", color=cb,
-                  label=_with_group(b_name, group))
-        _band(left, x, _series(points, idx, "versus_ci_low"),
-              _series(points, idx, "versus_ci_high"), mean_b, cb)
+        mean_a = _curve_with_band(left, points, idx, x, ("mean", "mean_ci_low", "mean_ci_high"),
+                                  ca, _with_group(a_name, group))
+        mean_b = _curve_with_band(left, points, idx, x,
+                                  ("mean_versus", "versus_ci_low", "versus_ci_high"),
+                                  cb, _with_group(b_name, group),
+                                  style="s-." if not single else "s-")
         bound = _series(points, idx, "bound")
         _bound_line(left, x, bound * mean_b, color="dimgray", linewidth=1.2,
                     label=f"bound x mean {b_name}")
-        ratio = _series(points, idx, "ratio")
         rc = "#1f77b4" if single else color
-        right.plot(x, ratio, "o-", color=rc, label=_with_group("ratio of means", group))
-        _band(right, x, _series(points, idx, "ci_low"), _series(points, idx, "ci_high"),
-              ratio, rc)
+        ratio = _curve_with_band(right, points, idx, x, ("ratio", "ci_low", "ci_high"), rc,
+                                 _with_group("ratio of means", group))
         _bound_line(right, x, bound, color=rc, linewidth=1.6,
                     label=_with_group("bound", group))
         _mark(right, "separation", points, idx, xs, "ratio")

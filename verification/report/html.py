@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from html import escape
 
 from .markdown import run_line
-from .tables import (SUMMARY_HEADERS, fixed_parameters, fmt, learner_label,
-                     point_table, summary_rows)
+from .tables import (SUMMARY_HEADERS, bound_kind, fit_sentence, fixed_parameters, fmt,
+                     learner_label, point_table, summary_rows)
 
 __all__ = ["CSS", "data_uri", "html_id", "render_html"]
 
@@ -152,8 +152,6 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
              f"{escape(fmt(claim.get('elapsed_s'), '.1f'))} s.</p>"]
     if claim.get("statement"):
         parts.append(f"<blockquote>{escape(str(claim['statement']))}</blockquote>")
-    kind = ("lower" if check == "lower-mean" else "ratio" if check == "separation"
-            else "shape" if check in ("rate", "rate-at-least") else "upper")
     latex = str(claim.get("bound_latex") or "")
     if formula:
         math = (f'<img class="formula" alt="{escape(latex)}" title="{escape(latex)}" '
@@ -167,23 +165,15 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
         extra += f" (registered bound <code>{escape(str(claim['bound_name']))}</code>)"
     if claim.get("derivation"):
         extra += f"; derivation: {escape(str(claim['derivation']))}"
-    parts.append(f"<p>Bound ({kind}): {math}<br><code>{escape(str(claim.get('bound')))}"
-                 f"</code>{extra}</p>")
+    parts.append(f"<p>Bound ({bound_kind(claim)}): {math}<br>"
+                 f"<code>{escape(str(claim.get('bound')))}</code>{extra}</p>")
     fixed = fixed_parameters(claim)
     if fixed:
         parts.append("<p>Fixed parameters: " + ", ".join(
             f"{escape(k)} = {escape(v)}" for k, v in fixed) + "</p>")
     fit = claim.get("fit")
     if fit:
-        ci = fit.get("slope_ci") or [None, None]
-        target = fit.get("target") or [None, None]
-        hi = fmt(target[1], ".3g") if target[1] is not None else "inf"
-        parts.append(
-            f"<p>Slope of log mean risk on log bound: {escape(fmt(fit.get('slope'), '.3f'))}, "
-            f"interval [{escape(fmt(ci[0], '.3f'))}, {escape(fmt(ci[1], '.3f'))}], target "
-            f"[{escape(fmt(target[0], '.3g'))}, {escape(hi)}], Birge ratio "
-            f"{escape(fmt(fit.get('birge'), '.3g'))}, p adjusted "
-            f"{escape(fmt(fit.get('p_adjusted'), '.3g'))}.</p>")
+        parts.append(f"<p>{escape(fit_sentence(fit))}</p>")
     if claim.get("message"):
         parts.append(f"<p>Error: <code>{escape(str(claim['message']))}</code></p>")
     headers, rows = point_table(claim)

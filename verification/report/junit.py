@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from ..results import format_claim
-from .tables import fmt
+from .tables import RATE_CHECKS, failing_points, fmt, slope_text
 
 __all__ = ["render_junit"]
 
@@ -46,14 +46,12 @@ def _seconds(x: object) -> str:
 def _failure_message(claim: Mapping) -> str:
     """One line saying why a claim failed."""
     fit = claim.get("fit")
-    if claim.get("check") in ("rate", "rate-at-least") and fit:
-        ci = fit.get("slope_ci") or [None, None]
-        return (f"slope {fmt(fit.get('slope'), '.3f')} [{fmt(ci[0], '.3f')}, "
-                f"{fmt(ci[1], '.3f')}] outside target {fit.get('target')}, "
+    if claim.get("check") in RATE_CHECKS and fit:
+        return (f"{slope_text(fit)} outside target {fit.get('target')}, "
                 f"p adjusted {fmt(fit.get('p_adjusted'), '.3g')}")
     points = claim.get("points") or []
-    failing = [p for p in points if p.get("status") == "fail"]
-    return f"{len(failing)} of {len(points)} sweep points fail the {claim.get('check')} check"
+    return (f"{len(failing_points(claim))} of {len(points)} sweep points fail the "
+            f"{claim.get('check')} check")
 
 
 def render_junit(results: Mapping) -> str:

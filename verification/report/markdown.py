@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .tables import (SUMMARY_HEADERS, fixed_parameters, fmt, learner_label,
-                     point_table, summary_rows)
+from .tables import (RATE_CHECKS, SUMMARY_HEADERS, bound_kind, failing_points, fit_sentence,
+                     fixed_parameters, fmt, learner_label, point_table, summary_rows)
 
 __all__ = ["STATUS_MARK", "render_summary", "render_markdown", "run_line"]
 
@@ -95,8 +95,8 @@ def render_summary(results: Mapping, *, link_sections: bool = False) -> str:
             if c.get("status") == "error":
                 lines.append(f"- `{c.get('id')}`: error: {c.get('message')}")
                 continue
-            failing = [p for p in c.get("points") or [] if p.get("status") == "fail"]
-            if c.get("check") in ("rate", "rate-at-least"):
+            failing = failing_points(c)
+            if c.get("check") in RATE_CHECKS:
                 lines.append(f"- `{c.get('id')}`: fitted slope outside the target range")
                 continue
             lines.append(f"- `{c.get('id')}`: {len(failing)} of "
@@ -147,10 +147,7 @@ def _claim_section(claim: Mapping, figure: str | None) -> list[str]:
              f"{fmt(claim.get('elapsed_s'), '.1f')} s.", ""]
     if claim.get("statement"):
         lines += [f"> {claim['statement']}", ""]
-    lines += ["Bound (" + ("lower" if claim.get("check") == "lower-mean" else
-                           "ratio" if claim.get("check") == "separation" else
-                           "shape" if claim.get("check") in ("rate", "rate-at-least")
-                           else "upper") + "):", ""]
+    lines += [f"Bound ({bound_kind(claim)}):", ""]
     if claim.get("bound_latex"):
         lines += ["$$", str(claim["bound_latex"]), "$$", ""]
     bound = f"`{claim.get('bound')}`"
@@ -164,14 +161,7 @@ def _claim_section(claim: Mapping, figure: str | None) -> list[str]:
         lines += ["Fixed parameters: " + ", ".join(f"{k} = {v}" for k, v in fixed), ""]
     fit = claim.get("fit")
     if fit:
-        target = fit.get("target") or [None, None]
-        upper = fmt(target[1], ".3g") if target[1] is not None else "inf"
-        lines += [f"Slope of log mean risk on log bound: {fmt(fit.get('slope'), '.3f')}, "
-                  f"interval [{fmt((fit.get('slope_ci') or [None])[0], '.3f')}, "
-                  f"{fmt((fit.get('slope_ci') or [None, None])[1], '.3f')}], target "
-                  f"[{fmt(target[0], '.3g')}, {upper}], "
-                  f"Birge ratio {fmt(fit.get('birge'), '.3g')}, p adjusted "
-                  f"{fmt(fit.get('p_adjusted'), '.3g')}.", ""]
+        lines += [fit_sentence(fit), ""]
     if claim.get("message"):
         lines += [f"Error: `{claim['message']}`", ""]
     headers, rows = point_table(claim)

@@ -14,8 +14,9 @@ import math
 from typing import Any
 
 __all__ = ["LOWER_CHECKS", "RATE_CHECKS", "fmt", "learner_label", "oriented_margin",
-           "worst_margin", "summary_rows", "SUMMARY_HEADERS", "point_table",
-           "fixed_parameters", "csv_rows", "render_csv"]
+           "bound_kind", "failing_points", "slope_text", "fit_sentence", "worst_margin",
+           "summary_rows", "SUMMARY_HEADERS", "point_table", "fixed_parameters", "csv_rows",
+           "render_csv"]
 
 #: Checks whose bound is a lower bound (the estimate must stay above it).
 LOWER_CHECKS = ("lower-mean",)
@@ -92,6 +93,85 @@ def oriented_margin(claim: dict, point: dict) -> float | None:
     return float(m)
 
 
+def bound_kind(claim: dict) -> str:
+    """What the claim's bound is: ``upper``, ``lower``, ``ratio`` or ``shape``.
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]``.
+
+    Returns
+    -------
+    str
+        ``lower`` for lower bounds, ``ratio`` for separations, ``shape`` for
+        rate claims (only the bound's shape matters), ``upper`` otherwise.
+    """
+    check = claim.get("check")
+    if check in LOWER_CHECKS:
+        return "lower"
+    if check == "separation":
+        return "ratio"
+    return "shape" if check in RATE_CHECKS else "upper"
+
+
+def failing_points(claim: dict) -> list[dict]:
+    """The points of a claim that fail it (after Holm's correction).
+
+    Parameters
+    ----------
+    claim : dict
+        One entry of ``results["claims"]``.
+
+    Returns
+    -------
+    list of dict
+        The entries of ``claim["points"]`` whose status is ``fail``.
+    """
+    return [p for p in claim.get("points") or [] if p.get("status") == "fail"]
+
+
+def slope_text(fit: dict) -> str:
+    """The fitted slope of a rate claim with its interval, as text.
+
+    Parameters
+    ----------
+    fit : dict
+        The claim's ``fit`` entry.
+
+    Returns
+    -------
+    str
+        E.g. ``"slope 1.012 [0.950, 1.074]"`` (``-`` for missing values).
+    """
+    lo, hi = (fit.get("slope_ci") or [None, None])[:2]
+    return f"slope {fmt(fit.get('slope'), '.3f')} [{fmt(lo, '.3f')}, {fmt(hi, '.3f')}]"
+
+
+def fit_sentence(fit: dict) -> str:
+    """The slope test of a rate claim in one sentence, for a claim's section.
+
+    Parameters
+    ----------
+    fit : dict
+        The claim's ``fit`` entry.
+
+    Returns
+    -------
+    str
+        The slope, its interval, the target range (``inf`` when open above),
+        the Birge ratio and the adjusted p-value.
+    """
+    ci = fit.get("slope_ci") or [None, None]
+    target = fit.get("target") or [None, None]
+    upper = fmt(target[1], ".3g") if target[1] is not None else "inf"
+    return (f"Slope of log mean risk on log bound: {fmt(fit.get('slope'), '.3f')}, "
+            f"interval [{fmt(ci[0], '.3f')}, {fmt(ci[1], '.3f')}], target "
+            f"[{fmt(target[0], '.3g')}, {upper}], "
+            f"Birge ratio {fmt(fit.get('birge'), '.3g')}, p adjusted "
+            f"{fmt(fit.get('p_adjusted'), '.3g')}.")
+
+
 def worst_margin(claim: dict) -> tuple[float | None, str]:
     """The tightest point of a claim, as a number and as table text.
 
@@ -111,12 +191,10 @@ def worst_margin(claim: dict) -> tuple[float | None, str]:
     """
     fit = claim.get("fit")
     if claim.get("check") in RATE_CHECKS and fit:
-        lo, hi = (fit.get("slope_ci") or [None, None])[:2]
         target = fit.get("target") or [None, None]
         tgt = (f">= {fmt(target[0], '.3g')}" if target[1] is None
                else f"{fmt(target[0], '.3g')}..{fmt(target[1], '.3g')}")
-        return None, (f"slope {fmt(fit.get('slope'), '.3f')} "
-                      f"[{fmt(lo, '.3f')}, {fmt(hi, '.3f')}], target {tgt}")
+        return None, f"{slope_text(fit)}, target {tgt}"
     values = [m for m in (oriented_margin(claim, p) for p in claim.get("points") or [])
               if m is not None]
     if not values:
@@ -153,7 +231,7 @@ def summary_rows(results: dict) -> list[dict]:
             "worst_margin": value,
             "worst_margin_text": text,
             "points": len(points),
-            "points_failed": sum(1 for p in points if p.get("status") == "fail"),
+            "points_failed": len(failing_points(c)),
         })
     return rows
 
