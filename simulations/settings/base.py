@@ -87,7 +87,7 @@ class SourceData:
     @cached_property
     def gram(self) -> np.ndarray:
         r""":math:`X_t^\top X_t`, shape (T, d, d), in one batched product."""
-        return np.einsum("tni,tnj->tij", self.X, self.X)
+        return np.matmul(np.swapaxes(self.X, 1, 2), self.X)
 
     @cached_property
     def cross(self) -> np.ndarray:
