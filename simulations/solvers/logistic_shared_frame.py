@@ -28,43 +28,16 @@ each runs ``screen_iter`` iterations and the lowest objective is continued.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ..losses import LogisticLoss
 from .linalg import orthonormal_frame
 from .projected_gradient import projected_gradient
+from .shared_frame import SharedFrameFit
 
-__all__ = ["LogisticFrameFit", "fit_logistic_frame", "project_rows", "project_operator_ball"]
+__all__ = ["fit_logistic_frame", "project_rows", "project_operator_ball"]
 
 _LOSS = LogisticLoss()
-
-
-@dataclass(frozen=True)
-class LogisticFrameFit:
-    """Result of :func:`fit_logistic_frame`.
-
-    Attributes
-    ----------
-    frame : ndarray, shape (d, k)
-        Orthonormal frame.
-    heads : ndarray, shape (T, k)
-        Heads in the orthonormal frame (norms <= c_w).
-    deltas : ndarray, shape (T, d)
-    objective : float
-    n_iter : int
-    converged : bool
-    init_objectives : tuple of float
-    """
-
-    frame: np.ndarray
-    heads: np.ndarray
-    deltas: np.ndarray
-    objective: float
-    n_iter: int
-    converged: bool
-    init_objectives: tuple[float, ...] = field(default=())
 
 
 def project_rows(V: np.ndarray, bound: float) -> np.ndarray:
@@ -102,7 +75,7 @@ def fit_logistic_frame(
     max_iter: int = 2000,
     tol: float = 1e-8,
     screen_iter: int = 40,
-) -> LogisticFrameFit:
+) -> SharedFrameFit:
     """Fit the logistic source objective by accelerated projected gradient.
 
     Parameters
@@ -123,7 +96,8 @@ def fit_logistic_frame(
 
     Returns
     -------
-    LogisticFrameFit
+    SharedFrameFit
+        The same result type as the squared-loss fit (no ``history``).
     """
     T, n, d = X.shape
     k = inits[0].shape[1]
@@ -177,5 +151,5 @@ def fit_logistic_frame(
     B, W, D = unpack(res.x)
     frame, heads = _to_orthonormal(B, W)
     deltas = D if D is not None else np.zeros((T, d))
-    return LogisticFrameFit(frame=frame, heads=heads, deltas=deltas, objective=float(value(res.x)), n_iter=n_iter,
+    return SharedFrameFit(frame=frame, heads=heads, deltas=deltas, objective=float(value(res.x)), n_iter=n_iter,
                             converged=res.converged, init_objectives=tuple(r.objective for r in runs))

@@ -70,7 +70,8 @@ class SharedFrameFit:
     converged : bool
         Whether the kept run met the tolerance before ``max_iter``.
     history : ndarray
-        Objective after every sweep of the kept run.
+        Objective after every sweep of the kept run (empty for solvers that
+        do not record it).
     init_objectives : tuple of float
         Objective reached from each initial frame after the screening sweeps.
     """
@@ -81,7 +82,7 @@ class SharedFrameFit:
     objective: float
     n_iter: int
     converged: bool
-    history: np.ndarray = field(repr=False)
+    history: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     init_objectives: tuple[float, ...] = ()
 
 
