@@ -28,6 +28,7 @@ from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step
 from ..solvers.shared_frame import fit_shared_frame
 from ..solvers.spectral import initial_frames
+from ..solvers.task_spectra import task_spectra
 from .base import Learner, target_statistics
 
 __all__ = ["AdaptRep", "FRAME_FIT_PARAMETERS"]
@@ -62,8 +63,10 @@ class _FrameLearner(Learner):
         T, n, d = sources.X.shape
         self._check_rank(p["k"], d)
         S, g, yy = sources.gram, sources.cross, sources.energy
+        spectra = task_spectra(S)  # one eigendecomposition per task, shared by the initial frames and the sweeps
         fit = fit_shared_frame(
-            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"]), max_iter=p["max_iter"], tol=p["tol"], **step
+            S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"], spectra=spectra), max_iter=p["max_iter"],
+            tol=p["tol"], spectra=spectra, **step
         )
         self._set_source_fit(fit.frame, fit)
 

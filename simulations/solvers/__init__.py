@@ -6,6 +6,9 @@
   fixed frame, on sufficient statistics.
 * :mod:`.shared_frame` -- alternating exact block minimisation of the
   multi-task source objectives (ADAPTREP and FROZENREP).
+* :mod:`.task_spectra` -- the source fit's constrained step from one
+  eigendecomposition per task (Woodbury in the frame, warm-started Newton on
+  the multiplier).
 * :mod:`.spectral` -- spectral initialisations of the shared frame.
 * :mod:`.reference` -- cvxpy formulations that the fast solvers are tested
   against.

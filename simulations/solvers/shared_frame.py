@@ -14,7 +14,10 @@ orthonormal.  The method alternates two exact block updates, each a global
 minimisation of :math:`F` over its block, so :math:`F` never increases:
 
 1. given :math:`B`, every task's :math:`(w_t, \delta_t)` by the exact
-   fine-tuning step (:func:`.finetune.finetune_step`, batched over tasks);
+   fine-tuning step (:func:`.finetune.finetune_step`, batched over tasks; in
+   the constrained form with :math:`r > 0`, the same step solved from one
+   eigendecomposition of each :math:`S_t` for the whole fit,
+   :class:`.task_spectra.ConstrainedStepper`);
 2. given :math:`\{w_t, \delta_t\}`, :math:`B` by the normal equations
    :math:`\sum_t S_t B w_t w_t^\top = \sum_t (g_t - S_t\delta_t) w_t^\top`,
    a :math:`dk \times dk` linear system
@@ -41,11 +44,14 @@ as well, and it does not change the minimising predictors (every product
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve
 
-from .finetune import finetune_step
+from .finetune import FineTuneSolution, finetune_step
 from .linalg import orthonormal_frame
+from .task_spectra import ConstrainedStepper, TaskSpectra, task_spectra
 
 __all__ = ["SharedFrameFit", "fit_shared_frame"]
 
@@ -89,13 +95,17 @@ class SharedFrameFit:
 def _update_frame(S, g, heads, deltas):
     T, d, _ = S.shape
     k = heads.shape[1]
-    # H[(i, a), (j, b)] = sum_t w_ti w_tj S_t[a, b], as one matrix product (k^2 x T) @ (T x d^2).
-    outer = (heads[:, :, None] * heads[:, None, :]).reshape(T, k * k)
-    H = (outer.T @ S.reshape(T, d * d)).reshape(k, k, d, d).transpose(0, 2, 1, 3).reshape(k * d, k * d)
+    # H[(i, a), (j, b)] = sum_t w_ti w_tj S_t[a, b]: the k(k+1)/2 distinct blocks as one matrix
+    # product (k(k+1)/2 x T) @ (T x d^2), then block (j, i) = block (i, j).
+    iu, ju = np.triu_indices(k)
+    pair = np.empty((k, k), dtype=int)
+    pair[iu, ju] = pair[ju, iu] = np.arange(iu.size)
+    blocks = (heads[:, iu] * heads[:, ju]).T @ S.reshape(T, d * d)
+    H = blocks[pair].reshape(k, k, d, d).transpose(0, 2, 1, 3).reshape(k * d, k * d)
     R = (g - np.matmul(S, deltas[:, :, None])[:, :, 0]).T @ heads
     rhs = R.T.reshape(-1)
-    try:
-        vec = np.linalg.solve(H, rhs)
+    try:  # H is positive semi-definite: Cholesky when it is definite, least squares otherwise
+        vec = cho_solve(cho_factor(H, check_finite=False), rhs, check_finite=False)
         if not np.all(np.isfinite(vec)):
             raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
@@ -103,9 +113,22 @@ def _update_frame(S, g, heads, deltas):
     return vec.reshape(k, d).T
 
 
-def _run(S, g, yy, n, frame, radius, penalty, max_iter, tol):
+def _step_solver(S, g, yy, n, radius, penalty, spectra) -> Callable[[np.ndarray], FineTuneSolution]:
+    """The exact fine-tuning step of every task for a given frame, as a function of the frame."""
+    if radius is not None and radius > 0 and (spectra is None or np.any(spectra.nonsingular)):
+        spectra = task_spectra(S) if spectra is None else spectra
+        if np.any(spectra.nonsingular):
+            return ConstrainedStepper(S, g, yy, n, radius, spectra)
+
+    def solve(frame: np.ndarray) -> FineTuneSolution:
+        return finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
+
+    return solve
+
+
+def _run(S, g, yy, n, frame, solve, max_iter, tol):
     k = frame.shape[1]
-    step = finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
+    step = solve(frame)
     history = [float(step.objective.mean())]
     converged = False
     omega = 1.0
@@ -119,7 +142,7 @@ def _run(S, g, yy, n, frame, radius, penalty, max_iter, tol):
             B_over = frame + omega * (B_exact - frame)
             if np.linalg.matrix_rank(B_over) == k:
                 trial_frame = orthonormal_frame(B_over)
-                trial = finetune_step(S, g, yy, trial_frame, n, radius=radius, penalty=penalty)
+                trial = solve(trial_frame)
                 if trial.objective.mean() <= history[-1]:
                     frame, step, accepted = trial_frame, trial, True
                     omega = min(omega * 1.5, _OMEGA_MAX)
@@ -127,7 +150,7 @@ def _run(S, g, yy, n, frame, radius, penalty, max_iter, tol):
             omega = 1.0 if omega > 1.0 else 1.5
             if np.linalg.matrix_rank(B_exact) == k:
                 frame = orthonormal_frame(B_exact)
-            step = finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
+            step = solve(frame)
         history.append(float(step.objective.mean()))
         prev, cur = history[-2], history[-1]
         if prev - cur <= tol * max(abs(prev), 1e-300):
@@ -148,6 +171,7 @@ def fit_shared_frame(
     max_iter: int = 500,
     tol: float = 1e-7,
     screen_iter: int = 5,
+    spectra: TaskSpectra | None = None,
 ) -> SharedFrameFit:
     r"""Fit a shared frame by alternating exact block updates.
 
@@ -167,6 +191,12 @@ def fit_shared_frame(
         Maximum number of alternating sweeps per initial frame.
     tol : float
         Relative objective decrease under which a run stops.
+    spectra : TaskSpectra, optional
+        :func:`.task_spectra.task_spectra` of ``S``, if already computed.
+        The constrained form with ``radius > 0`` solves its steps from it
+        (:class:`.task_spectra.ConstrainedStepper`, diagonalising each
+        :math:`S_t` once instead of each task's profiled matrix every
+        sweep); it is computed here when not given.
 
     Returns
     -------
@@ -174,14 +204,15 @@ def fit_shared_frame(
     """
     if not inits:
         raise ValueError("at least one initial frame is needed")
+    solve = _step_solver(S, g, yy, n, radius, penalty, spectra)
     runs = []
     for frame0 in inits:
         budget = max_iter if len(inits) == 1 else min(screen_iter, max_iter)
-        runs.append(_run(S, g, yy, n, orthonormal_frame(frame0), radius, penalty, budget, tol))
+        runs.append(_run(S, g, yy, n, orthonormal_frame(frame0), solve, budget, tol))
     screened = tuple(float(run[2][-1]) for run in runs)
     frame, step, history, it, converged = min(runs, key=lambda run: run[2][-1])
     if not converged and it < max_iter:
-        frame, step, more, extra, converged = _run(S, g, yy, n, frame, radius, penalty, max_iter - it, tol)
+        frame, step, more, extra, converged = _run(S, g, yy, n, frame, solve, max_iter - it, tol)
         history = np.concatenate([history, more[1:]])
         it += extra
     return SharedFrameFit(

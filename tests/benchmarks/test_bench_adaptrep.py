@@ -10,6 +10,7 @@ timed too.  Target: fit / floor <= 20.
 Run: ``pytest tests/benchmarks/test_bench_adaptrep.py --benchmark-only -s``.
 """
 
+import dataclasses
 import math
 
 import numpy as np
@@ -23,8 +24,10 @@ D, K, T, N = 100, 5, 100, 100
 def test_adaptrep_source_fit_vs_gram_floor(benchmark):
     from simulations import make_learner, make_setting
     from simulations.seeding import generator
+    from simulations.solvers.finetune import finetune_step
     from simulations.solvers.shared_frame import fit_shared_frame
     from simulations.solvers.spectral import initial_frames
+    from simulations.solvers.task_spectra import ConstrainedStepper, task_spectra
 
     setting = make_setting("linear", dict(d=D, k=K, T=T, n=N, m=100,
                                           delta0=math.sqrt(K / D)))
@@ -51,13 +54,25 @@ def test_adaptrep_source_fit_vs_gram_floor(benchmark):
     t_fit = median_time(fit, repeat=3, warmup=0)
     t_draw = median_time(draw, repeat=5)
     S, g, yy = sources.gram, sources.cross, sources.energy
-    t_gram = median_time(lambda: np.einsum("tni,tnj->tij", X, X), repeat=5)
-    t_init = median_time(lambda: initial_frames(S, g, K, N, "spectral"), repeat=5)
-    inits = initial_frames(S, g, K, N, "spectral")
     r = math.sqrt(K / D)
-    t_sweeps = median_time(lambda: fit_shared_frame(S, g, yy, N, inits, radius=r), repeat=3,
-                           warmup=0)
+    t_spectra = median_time(lambda: task_spectra(S), repeat=5)
+    spectra = task_spectra(S)
+    t_init = median_time(lambda: initial_frames(S, g, K, N, "spectral", spectra=spectra), repeat=5)
+    inits = initial_frames(S, g, K, N, "spectral", spectra=spectra)
+    t_sweeps = median_time(lambda: fit_shared_frame(S, g, yy, N, inits, radius=r, spectra=spectra),
+                           repeat=3, warmup=0)
+    # The sweeps' step for the learned frame: on the spectra vs from scratch.
+    frame = learner.representation_
+    stepper = ConstrainedStepper(S, g, yy, N, r, spectra)
+    t_step = median_time(lambda: stepper(frame), repeat=7)
+    t_step_scratch = median_time(lambda: finetune_step(S, g, yy, frame, N, radius=r), repeat=7)
+    # The whole fit with every step from scratch (as before the spectra), same path.
+    plain = dataclasses.replace(spectra, nonsingular=np.zeros_like(spectra.nonsingular))
+    t_sweeps_scratch = median_time(lambda: fit_shared_frame(S, g, yy, N, inits, radius=r, spectra=plain),
+                                   repeat=1, warmup=0)
     report(benchmark, "adaptrep source fit d=100 k=5 T=100 n=100",
            floor_s=floor, fit_s=t_fit - t_draw, ratio=(t_fit - t_draw) / floor,
-           gram_einsum_s=t_gram, init_frames_s=t_init, sweeps_s=t_sweeps,
-           sweeps=int(learner.n_iter_))
+           spectra_s=t_spectra, init_frames_s=t_init, sweeps_s=t_sweeps,
+           sweeps=int(learner.n_iter_), step_s=t_step, step_scratch_s=t_step_scratch,
+           step_speedup=t_step_scratch / t_step, sweeps_scratch_s=t_sweeps_scratch,
+           sweeps_speedup=t_sweeps_scratch / t_sweeps)

@@ -1,0 +1,274 @@
+r"""The constrained fine-tuning step of the source fit, on per-task spectra.
+
+The source fit of ADAPTREP (:mod:`.shared_frame`) solves, at every sweep and
+for every task, the constrained step of :mod:`.finetune` for a new frame.
+Done from scratch, each step diagonalises the task's profiled matrix: a
+batched ``eigh`` of ``T`` matrices of size ``d x d`` per sweep.  This module
+diagonalises each :math:`S_t/n` once for the whole fit and solves every
+sweep's step from that spectrum in :math:`O(d^2 k)` per task (the rotation
+of the frame into the task's eigenbasis) plus :math:`O(d k^2)` per value of
+the multiplier.
+
+Derivation.  For an orthonormal frame :math:`B` only
+:math:`\theta = Bw + \delta` enters the loss, and for a given
+:math:`\theta` the smallest :math:`\|\delta\|` is :math:`\|P\theta\|`,
+:math:`P = I - BB^\top`, reached at :math:`w = B^\top\theta`,
+:math:`\delta = P\theta` (this is also the minimum-norm :math:`\delta` of
+:func:`.finetune.finetune_step`, whose profiled matrix has
+:math:`\operatorname{col}(B)` in its null space).  The step is therefore the
+convex problem
+
+.. math:: \min_\theta\ \theta^\top (S/n)\theta - 2\theta^\top g/n
+          \quad\text{s.t.}\quad \|P\theta\|_2 \le r,
+
+whose KKT conditions are :math:`K(\mu)\theta = g/n`,
+:math:`K(\mu) = S/n + \mu P`, :math:`\mu \ge 0`,
+:math:`\mu(r - \|P\theta\|) = 0`.  With :math:`S/n = V\operatorname{diag}(s)V^\top`,
+:math:`C = V^\top B` and :math:`D = \operatorname{diag}(s + \mu)`,
+:math:`V^\top K V = D - \mu CC^\top` and, by the Woodbury identity
+(using :math:`C^\top C = I`),
+
+.. math:: V^\top K^{-1} V = D^{-1} + \mu D^{-1} C M^{-1} C^\top D^{-1},
+          \qquad M(\mu) = C^\top \operatorname{diag}\!\Big(\frac{s}{s+\mu}\Big) C,
+
+a :math:`k\times k` positive definite matrix formed as a sum of
+non-negative terms (no cancellation).  :math:`\psi(\mu) = \|P\theta(\mu)\|`
+is non-increasing (:math:`\psi^{2\prime} = -2(P\theta)^\top K^{-1} P\theta`);
+if :math:`\psi(0) \le r` the unconstrained minimiser :math:`S^{-1}g` is the
+solution, otherwise :math:`\mu` is the root of :math:`\psi(\mu) = r`, found
+by safeguarded Newton steps on :math:`1/\psi - 1/r` inside a bisection
+bracket, warm-started at the task's multiplier of the previous sweep, and
+the bracket end with :math:`\psi \le r` is returned (feasible to rounding).
+
+Only tasks whose :math:`S_t` is non-singular (eigenvalues above
+``RCOND`` times the largest) use this path; the others, and every task whose
+root find does not close, are solved by :func:`.finetune.finetune_step`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .finetune import FineTuneSolution, finetune_step
+from .linalg import RCOND
+
+__all__ = ["TaskSpectra", "task_spectra", "ConstrainedStepper"]
+
+#: Newton/bisection evaluations of the secular function per step, at most.
+_MAX_EVALS = 100
+#: Relative width of the multiplier bracket at which the root find stops.
+_RTOL_MU = 1e-13
+#: Relative Newton correction below which the root is considered found (the next error is ~ its square).
+_CONVERGED = 1e-9
+
+
+@dataclass(frozen=True)
+class TaskSpectra:
+    r"""Eigendecompositions :math:`S_t = V_t\operatorname{diag}(\lambda_t)V_t^\top`.
+
+    Attributes
+    ----------
+    values : ndarray, shape (T, d)
+        Eigenvalues of :math:`S_t` (ascending), from ``numpy.linalg.eigh``.
+    vectors : ndarray, shape (T, d, d)
+        Eigenvectors (columns).
+    nonsingular : ndarray of bool, shape (T,)
+        Whether every eigenvalue exceeds ``RCOND`` times the largest.
+    """
+
+    values: np.ndarray
+    vectors: np.ndarray
+    nonsingular: np.ndarray
+
+    def pinv_solve(self, g: np.ndarray) -> np.ndarray:
+        r"""Minimum-norm least-squares solutions :math:`S_t^{+} g_t`, shape (T, d).
+
+        The same cut-off as :func:`.linalg.sym_pinv`: eigenvalues at or below
+        ``RCOND`` times the largest count as zero.
+        """
+        lam, U = self.values, self.vectors
+        top = np.max(np.abs(lam), axis=-1, keepdims=True)
+        keep = lam > RCOND * np.where(top > 0, top, 1.0)
+        inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
+        coef = inv * np.matmul(g[:, None, :], U)[:, 0, :]
+        return np.matmul(U, coef[:, :, None])[:, :, 0]
+
+
+def task_spectra(S: np.ndarray) -> TaskSpectra:
+    """Diagonalise every task's Gram matrix once (one batched ``eigh``).
+
+    Parameters
+    ----------
+    S : ndarray, shape (T, d, d)
+        :math:`X_t^\\top X_t`.
+
+    Returns
+    -------
+    TaskSpectra
+    """
+    lam, U = np.linalg.eigh(S)
+    top = np.max(np.abs(lam), axis=-1)
+    nonsingular = lam[:, 0] > RCOND * np.where(top > 0, top, 1.0)
+    return TaskSpectra(values=lam, vectors=U, nonsingular=nonsingular)
+
+
+class ConstrainedStepper:
+    r"""The constrained step :math:`\min_{w,\|\delta\|\le r}` of every task, for any frame.
+
+    Parameters
+    ----------
+    S, g, yy : ndarray
+        Sufficient statistics, shapes (T, d, d), (T, d), (T,).
+    n : int
+        Samples per task.
+    radius : float
+        :math:`r > 0`.
+    spectra : TaskSpectra
+        :func:`task_spectra` of ``S``.
+
+    Notes
+    -----
+    Calling the instance with a frame returns the same
+    :class:`~.finetune.FineTuneSolution` as
+    :func:`~.finetune.finetune_step` (to rounding; the tests compare them).
+    It keeps the last multiplier of every task as the next starting point,
+    which changes the number of Newton steps, not the solution.
+    """
+
+    def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, radius: float,
+                 spectra: TaskSpectra) -> None:
+        self.S, self.g, self.yy, self.n, self.radius = S, g, yy, n, float(radius)
+        self.fast = np.flatnonzero(spectra.nonsingular)
+        self.s = spectra.values[self.fast] / n
+        self.V = spectra.vectors[self.fast]
+        self.Vt = np.swapaxes(self.V, -1, -2)
+        self.gh = np.matmul(self.Vt, g[self.fast][:, :, None])[:, :, 0] / n  # V^T g / n
+        theta0 = self.gh / self.s
+        self.theta0_norm2 = np.sum(theta0 * theta0, axis=1)
+        self.theta0 = theta0
+        self.mu = np.zeros(self.fast.size)
+        self.evaluations = 0
+
+    def __call__(self, B: np.ndarray) -> FineTuneSolution:
+        """Solve every task's constrained step for the orthonormal frame ``B`` (d x k)."""
+        S, g, n, r = self.S, self.g, self.n, self.radius
+        T, d = g.shape
+        C = np.matmul(self.Vt, B)  # (F, d, k)
+        # Interior: the unconstrained minimiser S^{-1} g already satisfies ||P theta|| <= r.
+        proj0 = np.matmul(self.theta0[:, None, :], C)[:, 0, :]
+        psi0 = np.sqrt(np.maximum(self.theta0_norm2 - np.sum(proj0 * proj0, axis=1), 0.0))
+        boundary = psi0 > r
+        th = self.theta0.copy()
+        mu_out = np.zeros(self.fast.size)
+        ok = np.ones(self.fast.size, dtype=bool)
+        idx = np.flatnonzero(boundary)
+        if idx.size:
+            th_b, mu_b, ok_b = self._root(C[idx], idx)
+            th[idx] = th_b
+            mu_out[idx] = mu_b
+            ok[idx] = ok_b
+        self.mu = np.where(ok, mu_out, self.mu)
+        theta = np.empty((T, d))
+        theta[self.fast] = np.matmul(self.V, th[:, :, None])[:, :, 0]
+        on_boundary = np.zeros(T, dtype=bool)
+        on_boundary[self.fast] = boundary
+        slow = np.ones(T, dtype=bool)
+        slow[self.fast[ok]] = False
+        w = theta @ B
+        delta = theta - w @ B.T
+        if np.any(slow):
+            ref = finetune_step(S[slow], g[slow], self.yy[slow], B, n, radius=r)
+            w[slow], delta[slow], theta[slow], on_boundary[slow] = ref.w, ref.delta, ref.theta, ref.on_boundary
+        objective = np.empty(T)
+        # ||y - X theta||^2 / n = y'y/n - 2 theta_hat' g_hat + sum_i s_i theta_hat_i^2 in the eigenbasis.
+        objective[self.fast] = np.maximum(
+            self.yy[self.fast] / n - 2.0 * np.sum(th * self.gh, axis=1) + np.sum(self.s * th * th, axis=1), 0.0)
+        if np.any(slow):
+            objective[slow] = ref.objective
+        return FineTuneSolution(w=w, delta=delta, theta=theta, objective=objective, on_boundary=on_boundary)
+
+    def _root(self, C: np.ndarray, idx: np.ndarray):
+        r"""Root of :math:`\psi(\mu) = r` for the tasks ``idx`` (all with :math:`\psi(0) > r`).
+
+        Returns :math:`\hat\theta` at the returned multiplier, the multiplier,
+        and whether the bracket closed; each evaluation only involves the
+        tasks still open.
+        """
+        r = self.radius
+        m = idx.size
+        lo = np.zeros(m)
+        hi = np.full(m, np.inf)
+        mu = np.where(self.mu[idx] > 0, self.mu[idx], 1.0 / r)
+        th_hi = np.zeros((m, C.shape[1]))
+        done = np.zeros(m, dtype=bool)
+        s_all, gh_all = self.s[idx], self.gh[idx]
+        act = np.arange(m)
+        for _ in range(_MAX_EVALS):
+            th, psi2, quad = _secular(s_all[act], gh_all[act], C[act], mu[act])
+            self.evaluations += 1
+            m_a, lo_a, hi_a = mu[act], lo[act], hi[act]
+            short = psi2 <= r * r
+            hi_a = np.where(short, m_a, hi_a)
+            th_hi[act[short]] = th[short]
+            lo_a = np.where(short, lo_a, m_a)
+            psi = np.sqrt(psi2)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                step = m_a - (1.0 / psi - 1.0 / r) * psi**3 / quad
+            bounded = np.isfinite(hi_a)
+            # Closed bracket, or a feasible point with the Newton root (converged) within tolerance below it.
+            close = np.isfinite(step) & (np.abs(step - m_a) <= _CONVERGED * m_a)
+            done_a = bounded & ((hi_a - lo_a <= _RTOL_MU * hi_a)
+                                | (short & close & (m_a - step <= _RTOL_MU * m_a)))
+            # Once Newton has converged (a correction far below the bracket tolerance, so the
+            # step's own error is negligible), step just past the root on the side that closes
+            # the bracket.
+            nudge = np.where(short, 1.0 - 0.5 * _RTOL_MU, 1.0 + 0.5 * _RTOL_MU)
+            step = np.where(close, step * nudge, step)
+            good = np.isfinite(step) & (step > lo_a) & (step < hi_a)
+            fallback = np.where(bounded, 0.5 * (lo_a + hi_a), 4.0 * np.maximum(m_a, 1e-300))
+            lo[act], hi[act], done[act] = lo_a, hi_a, done_a
+            mu[act] = np.where(done_a, hi_a, np.where(good, step, fallback))
+            act = act[~done_a]
+            if act.size == 0:
+                break
+        return th_hi, np.where(done, hi, 0.0), done
+
+
+def _secular(s: np.ndarray, gh: np.ndarray, C: np.ndarray, mu: np.ndarray):
+    r"""Evaluate the secular function of a batch of tasks at multipliers ``mu``.
+
+    Parameters
+    ----------
+    s : ndarray, shape (F, d)
+        Eigenvalues of :math:`S_t/n`.
+    gh : ndarray, shape (F, d)
+        :math:`V_t^\top g_t/n`.
+    C : ndarray, shape (F, d, k)
+        :math:`V_t^\top B`.
+    mu : ndarray, shape (F,)
+        Multipliers :math:`\mu > 0`.
+
+    Returns
+    -------
+    theta_hat : ndarray, shape (F, d)
+        :math:`V_t^\top\theta_t(\mu)`, :math:`\theta(\mu) = K(\mu)^{-1} g/n`.
+    psi2 : ndarray, shape (F,)
+        :math:`\psi(\mu)^2 = \|P\theta(\mu)\|^2`.
+    quad : ndarray, shape (F,)
+        :math:`(P\theta)^\top K(\mu)^{-1} P\theta = -\tfrac12\,d\psi^2/d\mu`.
+    """
+    Dinv = 1.0 / (s + mu[:, None])
+    Ct = np.swapaxes(C, 1, 2)
+    Minv = np.linalg.inv(np.matmul(Ct * (s * Dinv)[:, None, :], C))
+    MinvCt = np.matmul(Minv, Ct)  # (F, k, d)
+    a = Dinv * gh
+    z = np.matmul(MinvCt, a[:, :, None])[:, :, 0]
+    th = a + mu[:, None] * Dinv * np.matmul(C, z[:, :, None])[:, :, 0]
+    u = th - np.matmul(C, np.matmul(Ct, th[:, :, None]))[:, :, 0]  # V^T P theta
+    psi2 = np.sum(u * u, axis=1)
+    b = Dinv * u
+    zz = np.matmul(MinvCt, b[:, :, None])[:, :, 0]
+    Ku = b + mu[:, None] * Dinv * np.matmul(C, zz[:, :, None])[:, :, 0]
+    return th, psi2, np.sum(u * Ku, axis=1)
