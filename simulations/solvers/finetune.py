@@ -85,6 +85,25 @@ def mean_squared_error(S: np.ndarray, g: np.ndarray, yy: np.ndarray, theta: np.n
     return np.maximum(yy - 2.0 * np.einsum("...i,...i->...", theta, g) + quad, 0.0) / count
 
 
+def _head_only(S: np.ndarray, g: np.ndarray, yy: np.ndarray, B: np.ndarray, count: int) -> FineTuneSolution:
+    r"""The step with :math:`\delta = 0`: least squares over the head only, batched.
+
+    :math:`M = \hat B^\top S\hat B`, :math:`w = M^{+}\hat B^\top g` (minimum
+    norm when :math:`M` is singular), :math:`\theta = \hat Bw`, and the mean
+    squared error :math:`(y^\top y - 2w^\top\hat B^\top g + w^\top Mw)/m`
+    from :math:`k`-dimensional quantities (the profiled :math:`d\times d`
+    matrix of the other forms is not needed).
+    """
+    SB = S @ B  # (batch, d, k)
+    M = np.swapaxes(SB, -1, -2) @ B
+    Btg = g @ B
+    w = np.matmul(sym_pinv(M), Btg[:, :, None])[:, :, 0]
+    quad = np.matmul(w[:, None, :], np.matmul(M, w[:, :, None]))[:, 0, 0]
+    objective = np.maximum(yy - 2.0 * np.sum(w * Btg, axis=1) + quad, 0.0) / count
+    return FineTuneSolution(w=w, delta=np.zeros_like(g), theta=w @ B.T, objective=objective,
+                            on_boundary=np.ones(g.shape[0], dtype=bool))
+
+
 def _profile(S: np.ndarray, g: np.ndarray, B: np.ndarray, count: int):
     SB = S @ B  # (batch, d, k)
     Minv = sym_pinv(np.swapaxes(SB, -1, -2) @ B)  # (batch, k, k)
@@ -156,13 +175,10 @@ def _finetune_batched(
     penalty: float | None = None,
 ) -> FineTuneSolution:
     """The eigendecomposition path of :func:`finetune_step` (any batch, both forms)."""
+    if (radius is not None and radius == 0) or (penalty is not None and np.isinf(penalty)):
+        return _head_only(S, g, yy, B, count)
     A, b, Minv = _profile(S, g, B, count)
-    zero = (radius is not None and radius == 0) or (penalty is not None and np.isinf(penalty))
-    if zero:
-        delta = np.zeros_like(g)
-        on_boundary = np.ones(g.shape[0], dtype=bool)
-        pen_value = 0.0
-    elif radius is not None:
+    if radius is not None:
         sol = solve_trust_region(A, b, radius)
         delta, on_boundary, pen_value = sol.x, sol.on_boundary, 0.0
     else:

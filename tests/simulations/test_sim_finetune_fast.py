@@ -167,6 +167,28 @@ def test_zero_radius_is_the_head_only_step(d, k, m):
     assert np.all(lean.delta == 0) and lean.on_boundary[0]
 
 
+@pytest.mark.parametrize("d,k,m", [(20, 2, 40), (10, 3, 6), (12, 4, 3), (100, 5, 100)])
+def test_head_only_step_is_least_squares_on_the_frame_features(d, k, m):
+    # Independent reference: numpy's minimum-norm least squares on the features X B (m < k
+    # makes X B rank-deficient: the minimum-norm head), for a batch of three tasks.
+    tasks = [_data(s, d, k, m) for s in (3, 4, 5)]
+    B = tasks[0][2]
+    S = np.stack([X.T @ X for X, _, _ in tasks])
+    g = np.stack([X.T @ y for X, y, _ in tasks])
+    yy = np.array([y @ y for _, y, _ in tasks])
+    sol = head_only_step(S, g, yy, B, m)
+    for t, (X, y, _) in enumerate(tasks):
+        w_ref = np.linalg.lstsq(X @ B, y, rcond=None)[0]
+        np.testing.assert_allclose(sol.w[t], w_ref, rtol=1e-8, atol=1e-10 * max(1.0, np.abs(w_ref).max()))
+        np.testing.assert_allclose(sol.theta[t], B @ w_ref, rtol=1e-8, atol=1e-10)
+        mse = np.mean((y - X @ B @ w_ref) ** 2)
+        assert sol.objective[t] == pytest.approx(mse, rel=1e-9, abs=1e-12 * (y @ y) / m)
+    assert np.all(sol.delta == 0) and np.all(sol.on_boundary)
+    # The penalised form with an infinite penalty is the same step.
+    inf = finetune_step(S, g, yy, B, m, penalty=np.inf)
+    np.testing.assert_array_equal(inf.w, sol.w)
+
+
 def test_batches_and_penalised_form_use_the_eigendecomposition_path():
     d, k, m, T = 15, 3, 30, 5
     rng = np.random.default_rng(4)
