@@ -41,8 +41,10 @@ bracket, warm-started at the task's multiplier of the previous sweep, and
 the bracket end with :math:`\psi \le r` is returned (feasible to rounding).
 
 Only tasks whose :math:`S_t` is non-singular (eigenvalues above
-``RCOND`` times the largest) use this path; the others, and every task whose
-root find does not close, are solved by :func:`.finetune.finetune_step`.
+``RCOND`` times the largest) use this path; the others, every task whose
+root find does not close and every task whose answer fails the KKT check
+:func:`_certified` (relative residual :math:`10^{-11}`) are solved by
+:func:`.finetune.finetune_step`.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ __all__ = ["TaskSpectra", "task_spectra", "ConstrainedStepper"]
 _MAX_EVALS = 100
 #: Relative width of the multiplier bracket at which the root find stops.
 _RTOL_MU = 1e-13
+#: KKT residual (relative) above which a task's answer is not trusted (see :func:`_certified`).
+_KKT_RTOL = 1e-11
 #: Relative Newton correction below which the root is considered found (the next error is ~ its square).
 _CONVERGED = 1e-9
 
@@ -168,7 +172,7 @@ class ConstrainedStepper:
             th_b, mu_b, ok_b = self._root(C[idx], idx)
             th[idx] = th_b
             mu_out[idx] = mu_b
-            ok[idx] = ok_b
+            ok[idx] = ok_b & _certified(self.s[idx], self.gh[idx], C[idx], th_b, mu_b)
         self.mu = np.where(ok, mu_out, self.mu)
         theta = np.empty((T, d))
         theta[self.fast] = np.matmul(self.V, th[:, :, None])[:, :, 0]
@@ -234,6 +238,22 @@ class ConstrainedStepper:
             if act.size == 0:
                 break
         return th_hi, np.where(done, hi, 0.0), done
+
+
+def _certified(s: np.ndarray, gh: np.ndarray, C: np.ndarray, th: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    r"""Whether :math:`\hat\theta` satisfies the KKT system to rounding, per task.
+
+    The residual of :math:`(\operatorname{diag}(s) + \mu(I - CC^\top))\hat\theta = \hat g`
+    must be at most ``_KKT_RTOL`` times
+    :math:`(\max_i s_i + \mu)\|\hat\theta\| + \|\hat g\|`; this guards the
+    Woodbury solve against an ill-conditioned :math:`M(\mu)` (a frame nearly in
+    the span of directions where :math:`S_t` is nearly singular).  Tasks that
+    fail are solved from scratch.
+    """
+    proj = np.matmul(C, np.matmul(np.swapaxes(C, 1, 2), th[:, :, None]))[:, :, 0]
+    res = s * th + mu[:, None] * (th - proj) - gh
+    scale = (s.max(axis=1) + mu) * np.linalg.norm(th, axis=1) + np.linalg.norm(gh, axis=1)
+    return np.linalg.norm(res, axis=1) <= _KKT_RTOL * scale
 
 
 def _secular(s: np.ndarray, gh: np.ndarray, C: np.ndarray, mu: np.ndarray):

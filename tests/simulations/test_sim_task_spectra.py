@@ -139,3 +139,26 @@ def test_stepper_equals_the_exact_step_property(seed, d, k, extra, radius, frame
     np.testing.assert_allclose(sol.objective, ref.objective, rtol=1e-9, atol=1e-12)
     assert np.all(np.linalg.norm(sol.delta, axis=1) <= radius * (1 + 1e-10))
     np.testing.assert_allclose(sol.delta @ B, 0.0, atol=1e-9 * max(1.0, np.abs(sol.theta).max()))
+
+
+def test_kkt_certificate_rejects_a_perturbed_solution_and_uncertified_tasks_fall_back(monkeypatch):
+    import simulations.solvers.task_spectra as ts
+
+    truth, S, g, yy = _stats(15, 3, 12, 30)
+    stepper = ConstrainedStepper(S, g, yy, 30, 0.3, task_spectra(S))
+    B = orthonormal_frame(truth.frame)
+    C = np.matmul(stepper.Vt, B)
+    idx = np.arange(12)
+    th, mu, done = stepper._root(C, idx)
+    assert done.all() and ts._certified(stepper.s, stepper.gh, C, th, mu).all()
+    bad = th.copy()
+    bad[4] *= 1 + 1e-8
+    assert not ts._certified(stepper.s, stepper.gh, C, bad, mu)[4]
+    # Every task uncertified: the answer is finetune_step's, bit for bit (the certified
+    # answer differs from it by rounding, so this also shows that the fallback ran).
+    ref = finetune_step(S, g, yy, B, 30, radius=0.3)
+    assert not np.array_equal(stepper(B).theta, ref.theta)
+    monkeypatch.setattr(ts, "_certified", lambda s, gh, C, th, mu: np.zeros(len(mu), dtype=bool))
+    fallback = ConstrainedStepper(S, g, yy, 30, 0.3, task_spectra(S))(B)
+    for field in ("w", "delta", "theta", "objective", "on_boundary"):
+        np.testing.assert_array_equal(getattr(fallback, field), getattr(ref, field))
