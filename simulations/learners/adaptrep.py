@@ -5,8 +5,10 @@ Source step (constrained form, the paper's; default)
 .. math:: \hat B \in \arg\min_B \frac1T\sum_t \min_{w_t,\ \|\delta_t\|\le r}
           \frac1n\|y_t - X_t(B w_t + \delta_t)\|^2,
 
-solved by alternating exact block updates from spectral initialisations
-(:mod:`simulations.solvers.shared_frame`).  Penalised form (the authors'
+solved by screening sweeps of alternating exact block updates from spectral
+initialisations, then Riemannian L-BFGS on the frame
+(:mod:`simulations.solvers.shared_frame`; ``solver="alternating"``
+continues with sweeps instead).  Penalised form (the authors'
 simulation): the constraint is replaced by :math:`+\lambda\|\delta_t\|_2` with
 :math:`\lambda = c\,(\sqrt{kd/(nT)} + \sqrt{k/n})` (``penalty``, default with
 ``noise_scale`` :math:`c = 1`, the authors' choice for :math:`\sigma = 1`).
@@ -26,7 +28,7 @@ from typing import ClassVar
 from ..parameters import Parameter, validate_choice, validate_float, validate_int
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step
-from ..solvers.shared_frame import fit_shared_frame
+from ..solvers.shared_frame import METHODS, fit_shared_frame
 from ..solvers.spectral import initial_frames
 from ..solvers.task_spectra import task_spectra
 from .base import Learner, target_statistics
@@ -40,7 +42,12 @@ FRAME_FIT_PARAMETERS = {
         "spectral",
         validate_choice("spectral", "parameter", "prediction"),
     ),
-    "max_iter": Parameter("maximum alternating sweeps, an integer >= 1", 500, validate_int(1)),
+    "solver": Parameter(
+        "outer method after the screening sweeps: 'lbfgs' (Riemannian L-BFGS on the frame) or 'alternating' (more exact block sweeps)",
+        "lbfgs",
+        validate_choice(*METHODS),
+    ),
+    "max_iter": Parameter("maximum outer iterations (sweeps, then L-BFGS iterations), an integer >= 1", 500, validate_int(1)),
     "tol": Parameter("relative objective decrease to stop, a real in (0, 1)", 1e-7, validate_float(0.0, 1.0, low_open=True, high_open=True)),
 }
 
@@ -55,7 +62,7 @@ class _FrameLearner(Learner):
         ----------
         sources : SourceData
         p : dict
-            Validated hyper-parameters (``k``, ``init``, ``max_iter``, ``tol``).
+            Validated hyper-parameters (``k``, ``init``, ``solver``, ``max_iter``, ``tol``).
         **step : float
             ``radius`` (constrained form) or ``penalty`` (penalised form) of
             :func:`~simulations.solvers.shared_frame.fit_shared_frame`.
@@ -66,7 +73,7 @@ class _FrameLearner(Learner):
         spectra = task_spectra(S)  # one eigendecomposition per task, shared by the initial frames and the sweeps
         fit = fit_shared_frame(
             S, g, yy, n, initial_frames(S, g, p["k"], n, p["init"], spectra=spectra), max_iter=p["max_iter"],
-            tol=p["tol"], spectra=spectra, **step
+            tol=p["tol"], spectra=spectra, method=p["solver"], **step
         )
         self._set_source_fit(fit.frame, fit)
 
@@ -94,6 +101,7 @@ class AdaptRep(_FrameLearner):
         target_penalty: float | None = None,
         noise_scale: float = 1.0,
         init: str = "spectral",
+        solver: str = "lbfgs",
         max_iter: int = 500,
         tol: float = 1e-7,
     ) -> None:
@@ -104,6 +112,7 @@ class AdaptRep(_FrameLearner):
         self.target_penalty = target_penalty
         self.noise_scale = noise_scale
         self.init = init
+        self.solver = solver
         self.max_iter = max_iter
         self.tol = tol
 

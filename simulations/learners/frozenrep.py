@@ -1,8 +1,9 @@
 r"""FROZENREP: multi-task least squares with a shared frame (Du et al. 2021).
 
 Source step: :math:`\hat B \in \arg\min_B \frac1T\sum_t\min_{w_t}\frac1n\|y_t - X_t B w_t\|^2`
-(ADAPTREP's objective with radius 0), by alternating exact least squares from
-spectral initialisations.  Target step (``target_step``): ``"head"`` (default)
+(ADAPTREP's objective with radius 0), by screening sweeps of alternating exact
+least squares from spectral initialisations, then Riemannian L-BFGS on the
+frame (``solver="alternating"``: more sweeps instead).  Target step (``target_step``): ``"head"`` (default)
 is head-only least squares on the frozen frame, minimum-norm when
 :math:`m < k`; ``"finetune"`` applies ADAPTREP's fine-tuning step to the frozen
 frame (what the authors' simulation gave FROZENREP).
@@ -38,6 +39,7 @@ class FrozenRep(_FrameLearner):
         target_step: str = "head",
         radius: float | None = None,
         init: str = "spectral",
+        solver: str = "lbfgs",
         max_iter: int = 500,
         tol: float = 1e-7,
     ) -> None:
@@ -45,6 +47,7 @@ class FrozenRep(_FrameLearner):
         self.target_step = target_step
         self.radius = radius
         self.init = init
+        self.solver = solver
         self.max_iter = max_iter
         self.tol = tol
 

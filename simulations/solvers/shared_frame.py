@@ -34,7 +34,13 @@ never increases.  It stops when the relative decrease of
 :math:`F` over one sweep falls below ``tol``.  The problem is non-convex: the
 result is a block-coordinate stationary point.  With several initial frames
 each is run for a few sweeps and the one with the lowest objective is
-continued to convergence.  The balancing term :math:`\|B^\top B - W W^\top\|_F^2` of the
+continued.  The continuation (default) is Riemannian L-BFGS on
+:math:`f(B) = \min_{\{w_t,\delta_t\}} F(B, \cdot)` over the Grassmannian, whose
+gradient :math:`-\frac{2}{nT}\sum_t (g_t - S_t\theta_t)w_t^\top` (Danskin)
+comes free with the tasks' exact steps (:func:`_refine`): alternating
+minimisation converges linearly and, where the tasks' Gram matrices are
+ill-conditioned (:math:`n` near :math:`d`), can stop in a flat valley far from
+a stationary point; ``method="alternating"`` keeps sweeping instead.  The balancing term :math:`\|B^\top B - W W^\top\|_F^2` of the
 authors' simulation is not needed: it only removes the scale invariance
 :math:`(B, W) \to (BC, C^{-1}W)`, which the orthonormal parametrisation removes
 as well, and it does not change the minimising predictors (every product
@@ -57,6 +63,13 @@ __all__ = ["SharedFrameFit", "fit_shared_frame"]
 
 #: Largest over-relaxation factor of the frame step.
 _OMEGA_MAX = 4.0
+#: Pairs kept by the L-BFGS refinement.
+_LBFGS_MEMORY = 10
+#: Armijo constant and smallest step of the refinement's line search.
+_ARMIJO = 1e-4
+_MIN_STEP = 1e-10
+#: Outer methods after the screening sweeps.
+METHODS = ("lbfgs", "alternating")
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,103 @@ def _run(S, g, yy, n, frame, solve, max_iter, tol):
     return frame, step, np.array(history), it, converged
 
 
+def _riemannian_gradient(S: np.ndarray, g: np.ndarray, n: int, frame: np.ndarray,
+                         step: FineTuneSolution) -> np.ndarray:
+    r"""Gradient of :math:`f(B) = F(B, \{w_t(B), \delta_t(B)\})` on the Grassmannian.
+
+    By Danskin's theorem (each task's step is the unique minimiser of a
+    problem whose feasible set depends on :math:`B` only through
+    :math:`P = I - BB^\top`), :math:`\nabla_B f` is the partial derivative of
+    the task objectives at their optimal :math:`\theta_t = Bw_t + \delta_t`
+    with :math:`w_t` held: :math:`-\frac{2}{nT}\sum_t (g_t - S_t\theta_t) w_t^\top`
+    (with the KKT conditions :math:`(g_t - S_t\theta_t)/n = \mu_t\delta_t`
+    this is :math:`-\frac2T\sum_t\mu_t\delta_tw_t^\top`, in all three
+    forms).  Projected onto the tangent space :math:`\{Z : B^\top Z = 0\}`.
+    """
+    T = S.shape[0]
+    resid = g - np.matmul(S, step.theta[:, :, None])[:, :, 0]
+    G = -(2.0 / (n * T)) * (resid.T @ step.w)
+    return G - frame @ (frame.T @ G)
+
+
+def _refine(S, g, n, yy, frame, step, solve, max_iter, tol, memory=_LBFGS_MEMORY):
+    r"""Riemannian L-BFGS on :math:`f(B)` from ``frame`` (whose step is ``step``).
+
+    Directions from the two-loop recursion over the last ``memory`` pairs
+    (vector transport: projection onto the new tangent space; initial scale
+    :math:`s^\top y / y^\top y`, or a rotation of 0.1 along the negative
+    gradient at the start or after a reset), retraction
+    :math:`B \mapsto \operatorname{qf}(B + tp)`, Armijo backtracking from
+    :math:`t = 1` (so :math:`f` never increases).  A direction that is not a
+    descent direction resets the memory.  Stops when the relative decrease
+    stays at most ``tol`` for two iterations in a row, when the line search
+    finds no decrease (stationary to rounding), or after ``max_iter``
+    iterations.
+    """
+    f = float(step.objective.mean())
+    G = _riemannian_gradient(S, g, n, frame, step)
+    history = [f]
+    pairs: list[tuple[np.ndarray, np.ndarray, float]] = []
+    small = 0
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):
+        q = G.copy()
+        alphas = []
+        for s_k, y_k, rho in reversed(pairs):
+            a = rho * float(np.sum(s_k * q))
+            alphas.append(a)
+            q -= a * y_k
+        if pairs:
+            s_k, y_k, _ = pairs[-1]
+            q *= float(np.sum(s_k * y_k)) / float(np.sum(y_k * y_k))
+        else:
+            q *= 0.1 / max(float(np.linalg.norm(G)), 1e-300)
+        for (s_k, y_k, rho), a in zip(pairs, reversed(alphas)):
+            q += s_k * (a - rho * float(np.sum(y_k * q)))
+        direction = -(q - frame @ (frame.T @ q))
+        slope = float(np.sum(G * direction))
+        if not slope < 0:
+            pairs = []
+            direction = -G * (0.1 / max(float(np.linalg.norm(G)), 1e-300))
+            slope = float(np.sum(G * direction))
+        if not slope < 0:  # zero gradient: stationary
+            converged = True
+            break
+        t = 1.0
+        accepted = False
+        while t >= _MIN_STEP:
+            trial_frame = orthonormal_frame(frame + t * direction)
+            trial = solve(trial_frame)
+            f_trial = float(trial.objective.mean())
+            if f_trial <= f + _ARMIJO * t * slope:
+                accepted = True
+                break
+            t *= 0.5
+        if not accepted:  # no decrease along a descent direction: stationary to rounding
+            converged = True
+            break
+        G_new = _riemannian_gradient(S, g, n, trial_frame, trial)
+
+        def transport(Z: np.ndarray) -> np.ndarray:
+            return Z - trial_frame @ (trial_frame.T @ Z)
+
+        s_new = transport(t * direction)
+        y_new = G_new - transport(G)
+        pairs = [(transport(s_k), transport(y_k), rho) for s_k, y_k, rho in pairs]
+        sy = float(np.sum(s_new * y_new))
+        if sy > 1e-16 * float(np.sum(s_new * s_new)) ** 0.5 * float(np.sum(y_new * y_new)) ** 0.5:
+            pairs = (pairs + [(s_new, y_new, 1.0 / sy)])[-memory:]
+        decrease = f - f_trial
+        frame, step, f, G = trial_frame, trial, f_trial, G_new
+        history.append(f)
+        small = small + 1 if decrease <= tol * max(abs(f + decrease), 1e-300) else 0
+        if small >= 2:
+            converged = True
+            break
+    return frame, step, np.array(history), it, converged
+
+
 def fit_shared_frame(
     S: np.ndarray,
     g: np.ndarray,
@@ -172,8 +282,9 @@ def fit_shared_frame(
     tol: float = 1e-7,
     screen_iter: int = 5,
     spectra: TaskSpectra | None = None,
+    method: str = "lbfgs",
 ) -> SharedFrameFit:
-    r"""Fit a shared frame by alternating exact block updates.
+    r"""Fit a shared frame: screening sweeps of exact block updates, then L-BFGS or more sweeps.
 
     Parameters
     ----------
@@ -183,20 +294,33 @@ def fit_shared_frame(
     n : int
         Samples per task.
     inits : list of ndarray, shape (d, k)
-        Initial frames.  With several, each is run for ``screen_iter`` sweeps
+        Initial frames.  Each is run for ``screen_iter`` alternating sweeps
+        (with ``method="alternating"`` and a single frame: for ``max_iter``)
         and only the one with the lowest objective is continued.
     radius, penalty : float, optional
         Constrained (``radius``; 0 gives FROZENREP) or penalised form.
     max_iter : int
-        Maximum number of alternating sweeps per initial frame.
+        Maximum number of iterations per initial frame (sweeps, then L-BFGS
+        iterations).
     tol : float
-        Relative objective decrease under which a run stops.
+        Relative objective decrease under which a run stops (for L-BFGS: on
+        two iterations in a row).
     spectra : TaskSpectra, optional
         :func:`.task_spectra.task_spectra` of ``S``, if already computed.
         The constrained form with ``radius > 0`` solves its steps from it
         (:class:`.task_spectra.ConstrainedStepper`, diagonalising each
         :math:`S_t` once instead of each task's profiled matrix every
         sweep); it is computed here when not given.
+    method : {"lbfgs", "alternating"}
+        How the screened frame is continued: ``"lbfgs"`` (default) by
+        Riemannian L-BFGS on :math:`f(B) = \min_{\{w_t,\delta_t\}} F`
+        (:func:`_refine`), always run to its own stopping rule;
+        ``"alternating"`` by more alternating sweeps, unless the screening
+        already met the tolerance.  Alternating minimisation can crawl for
+        hundreds of sweeps in a flat valley, and its stopping rule (a small
+        decrease per sweep) can stop it there far from a stationary point;
+        this happens near :math:`n = d`, where the tasks' Gram matrices are
+        ill-conditioned (``docs/linear.md``).
 
     Returns
     -------
@@ -204,15 +328,18 @@ def fit_shared_frame(
     """
     if not inits:
         raise ValueError("at least one initial frame is needed")
+    if method not in METHODS:
+        raise ValueError(f"parameter 'method' must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     solve = _step_solver(S, g, yy, n, radius, penalty, spectra)
     runs = []
     for frame0 in inits:
-        budget = max_iter if len(inits) == 1 else min(screen_iter, max_iter)
+        budget = max_iter if (len(inits) == 1 and method == "alternating") else min(screen_iter, max_iter)
         runs.append(_run(S, g, yy, n, orthonormal_frame(frame0), solve, budget, tol))
     screened = tuple(float(run[2][-1]) for run in runs)
     frame, step, history, it, converged = min(runs, key=lambda run: run[2][-1])
-    if not converged and it < max_iter:
-        frame, step, more, extra, converged = _run(S, g, yy, n, frame, solve, max_iter - it, tol)
+    if it < max_iter and (method == "lbfgs" or not converged):
+        more_run = _refine if method == "lbfgs" else _run_alternating
+        frame, step, more, extra, converged = more_run(S, g, n, yy, frame, step, solve, max_iter - it, tol)
         history = np.concatenate([history, more[1:]])
         it += extra
     return SharedFrameFit(
@@ -225,3 +352,8 @@ def fit_shared_frame(
         history=history,
         init_objectives=screened,
     )
+
+
+def _run_alternating(S, g, n, yy, frame, step, solve, max_iter, tol):
+    """More alternating sweeps from ``frame`` (the ``"alternating"`` continuation)."""
+    return _run(S, g, yy, n, frame, solve, max_iter, tol)
