@@ -85,12 +85,13 @@ class SharedFrameFit:
     objective : float
         Source objective reached.
     n_iter : int
-        Number of alternating sweeps of the kept run.
+        Outer iterations of the kept run: its alternating sweeps, plus its
+        L-BFGS iterations.
     converged : bool
-        Whether the kept run met the tolerance before ``max_iter``.
+        Whether the kept run met its stopping rule before ``max_iter``.
     history : ndarray
-        Objective after every sweep of the kept run (empty for solvers that
-        do not record it).
+        Objective after every sweep and L-BFGS iteration of the kept run
+        (empty for solvers that do not record it).
     init_objectives : tuple of float
         Objective reached from each initial frame after the screening sweeps.
     """

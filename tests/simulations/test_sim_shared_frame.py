@@ -131,3 +131,17 @@ def test_unknown_method_is_rejected():
     truth, src = _sources(d=6, k=2, T=4, n=20, m=5)
     with pytest.raises(ValueError, match="parameter 'method' must be one of 'lbfgs', 'alternating'"):
         fit_shared_frame(src.gram, src.cross, src.energy, 20, [truth.frame], radius=0.1, method="newton")
+
+
+def test_learners_expose_the_outer_method():
+    s = make_setting("linear", dict(d=10, k=2, T=10, n=30, m=20, delta0=0.3))
+    truth, src = s.draw_sources(generator(np.random.SeedSequence(4)))
+    for name, step in (("adaptrep", dict(radius=0.3)), ("frozenrep", dict(radius=0.0))):
+        inits = initial_frames(src.gram, src.cross, 2, 30, "spectral")
+        for solver in ("lbfgs", "alternating"):
+            learner = make_learner(name, s, truth, {"solver": solver}).fit(src)
+            fit = fit_shared_frame(src.gram, src.cross, src.energy, 30, inits, method=solver, **step)
+            assert learner.objective_ == pytest.approx(fit.objective, rel=1e-12)
+            assert learner.n_iter_ == fit.n_iter
+        with pytest.raises(ValueError, match="solver"):
+            make_learner(name, s, truth, {"solver": "newton"}).fit(src)
