@@ -53,7 +53,7 @@ FRAME_FIT_PARAMETERS = {
 
 
 class _FrameLearner(Learner):
-    """Learners whose source step fits a shared linear frame by alternating least squares (ADAPTREP, FROZENREP)."""
+    """Learners whose source step fits a shared linear frame (ADAPTREP, FROZENREP): screening sweeps, then L-BFGS."""
 
     def _fit_frame(self, sources: SourceData, p: dict, **step: float) -> None:
         r"""Fit :math:`\hat B` on the sources and store the source-step state.
