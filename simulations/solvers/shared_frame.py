@@ -70,6 +70,8 @@ _ARMIJO = 1e-4
 _MIN_STEP = 1e-10
 #: Outer methods after the screening sweeps.
 METHODS = ("lbfgs", "alternating")
+#: Ways of solving the constrained form's steps.
+STEPS = ("spectra", "scratch")
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,15 @@ def _update_frame(S, g, heads, deltas):
     return vec.reshape(k, d).T
 
 
-def _step_solver(S, g, yy, n, radius, penalty, spectra) -> Callable[[np.ndarray], FineTuneSolution]:
-    """The exact fine-tuning step of every task for a given frame, as a function of the frame."""
-    if radius is not None and radius > 0 and (spectra is None or np.any(spectra.nonsingular)):
-        spectra = task_spectra(S) if spectra is None else spectra
-        if np.any(spectra.nonsingular):
-            return ConstrainedStepper(S, g, yy, n, radius, spectra)
+def _step_solver(S, g, yy, n, radius, penalty, spectra, steps="spectra") -> Callable[[np.ndarray], FineTuneSolution]:
+    """The exact fine-tuning step of every task for a given frame, as a function of the frame.
+
+    The constrained form with ``radius > 0`` and ``steps="spectra"`` uses
+    :class:`.task_spectra.ConstrainedStepper`; everything else
+    :func:`.finetune.finetune_step`.
+    """
+    if steps == "spectra" and radius is not None and radius > 0:
+        return ConstrainedStepper(S, g, yy, n, radius, task_spectra(S) if spectra is None else spectra)
 
     def solve(frame: np.ndarray) -> FineTuneSolution:
         return finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)
@@ -284,6 +289,7 @@ def fit_shared_frame(
     screen_iter: int = 5,
     spectra: TaskSpectra | None = None,
     method: str = "lbfgs",
+    steps: str = "spectra",
 ) -> SharedFrameFit:
     r"""Fit a shared frame: screening sweeps of exact block updates, then L-BFGS or more sweeps.
 
@@ -322,6 +328,11 @@ def fit_shared_frame(
         decrease per sweep) can stop it there far from a stationary point;
         this happens near :math:`n = d`, where the tasks' Gram matrices are
         ill-conditioned (``docs/linear.md``).
+    steps : {"spectra", "scratch"}
+        How the constrained form's steps are solved: from the per-task
+        spectra (default), or each from scratch by
+        :func:`.finetune.finetune_step` (the reference, and the method before
+        the spectra; same solutions to rounding).
 
     Returns
     -------
@@ -331,7 +342,9 @@ def fit_shared_frame(
         raise ValueError("at least one initial frame is needed")
     if method not in METHODS:
         raise ValueError(f"parameter 'method' must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
-    solve = _step_solver(S, g, yy, n, radius, penalty, spectra)
+    if steps not in STEPS:
+        raise ValueError(f"parameter 'steps' must be one of {', '.join(map(repr, STEPS))}; got {steps!r}")
+    solve = _step_solver(S, g, yy, n, radius, penalty, spectra, steps)
     runs = []
     for frame0 in inits:
         budget = max_iter if (len(inits) == 1 and method == "alternating") else min(screen_iter, max_iter)

@@ -62,6 +62,8 @@ __all__ = ["TaskSpectra", "task_spectra", "ConstrainedStepper"]
 _MAX_EVALS = 100
 #: Relative width of the multiplier bracket at which the root find stops.
 _RTOL_MU = 1e-13
+#: Relative margin by which psi at the multiplier floor must exceed r for a singular task's root find.
+_FLOOR_MARGIN = 1e-6
 #: KKT residual (relative) above which a task's answer is not trusted (see :func:`_certified`).
 _KKT_RTOL = 1e-11
 #: Relative Newton correction below which the root is considered found (the next error is ~ its square).
@@ -144,52 +146,61 @@ class ConstrainedStepper:
     def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, radius: float,
                  spectra: TaskSpectra) -> None:
         self.S, self.g, self.yy, self.n, self.radius = S, g, yy, n, float(radius)
-        self.fast = np.flatnonzero(spectra.nonsingular)
-        self.s = spectra.values[self.fast] / n
-        self.V = spectra.vectors[self.fast]
+        s = spectra.values / n
+        top = np.max(np.abs(s), axis=1, keepdims=True)
+        null = s <= RCOND * np.where(top > 0, top, 1.0)  # numerically zero eigenvalues
+        self.s = np.where(null, 0.0, s)
+        self.V = spectra.vectors
         self.Vt = np.swapaxes(self.V, -1, -2)
-        self.gh = np.matmul(self.Vt, g[self.fast][:, :, None])[:, :, 0] / n  # V^T g / n
-        theta0 = self.gh / self.s
+        self.gh = np.matmul(self.Vt, g[:, :, None])[:, :, 0] / n  # V^T g / n
+        self.singular = ~spectra.nonsingular
+        #: Smallest multiplier used for a singular S_t: there theta(mu) is only defined for mu > 0.
+        self.mu_floor = np.where(self.singular, RCOND * top[:, 0], 0.0)
+        theta0 = np.where(null, 0.0, self.gh / np.where(null, 1.0, self.s))
         self.theta0_norm2 = np.sum(theta0 * theta0, axis=1)
         self.theta0 = theta0
-        self.mu = np.zeros(self.fast.size)
+        self.mu = np.zeros(g.shape[0])
         self.evaluations = 0
 
     def __call__(self, B: np.ndarray) -> FineTuneSolution:
         """Solve every task's constrained step for the orthonormal frame ``B`` (d x k)."""
         S, g, n, r = self.S, self.g, self.n, self.radius
         T, d = g.shape
-        C = np.matmul(self.Vt, B)  # (F, d, k)
-        # Interior: the unconstrained minimiser S^{-1} g already satisfies ||P theta|| <= r.
+        C = np.matmul(self.Vt, B)  # (T, d, k)
+        # Interior: the unconstrained minimiser S^{-1} g already satisfies ||P theta|| <= r.  For a
+        # singular S_t, psi at the smallest multiplier decides: above r the root lies beyond it;
+        # otherwise the task is interior (a minimum-norm convention applies) or its root lies
+        # below the floor, and the task is solved from scratch.
         proj0 = np.matmul(self.theta0[:, None, :], C)[:, 0, :]
         psi0 = np.sqrt(np.maximum(self.theta0_norm2 - np.sum(proj0 * proj0, axis=1), 0.0))
+        ok = np.ones(T, dtype=bool)
+        sing = np.flatnonzero(self.singular)
+        if sing.size:
+            _, psi2_floor, _ = _secular(self.s[sing], self.gh[sing], C[sing], self.mu_floor[sing])
+            psi0[sing] = np.sqrt(psi2_floor)
+            # Rounding in g on null(S) is amplified by 1/mu at the floor: a margin keeps near-ties out.
+            ok[sing] = psi0[sing] > r * (1.0 + _FLOOR_MARGIN)
         boundary = psi0 > r
         th = self.theta0.copy()
-        mu_out = np.zeros(self.fast.size)
-        ok = np.ones(self.fast.size, dtype=bool)
+        mu_out = np.zeros(T)
         idx = np.flatnonzero(boundary)
         if idx.size:
             th_b, mu_b, ok_b = self._root(C[idx], idx)
             th[idx] = th_b
             mu_out[idx] = mu_b
-            ok[idx] = ok_b & _certified(self.s[idx], self.gh[idx], C[idx], th_b, mu_b)
+            ok[idx] &= ok_b & _certified(self.s[idx], self.gh[idx], C[idx], th_b, mu_b)
         self.mu = np.where(ok, mu_out, self.mu)
-        theta = np.empty((T, d))
-        theta[self.fast] = np.matmul(self.V, th[:, :, None])[:, :, 0]
-        on_boundary = np.zeros(T, dtype=bool)
-        on_boundary[self.fast] = boundary
-        slow = np.ones(T, dtype=bool)
-        slow[self.fast[ok]] = False
+        theta = np.matmul(self.V, th[:, :, None])[:, :, 0]
+        on_boundary = boundary.copy()
+        slow = ~ok
         w = theta @ B
         delta = theta - w @ B.T
+        # ||y - X theta||^2 / n = y'y/n - 2 theta_hat' g_hat + sum_i s_i theta_hat_i^2 in the eigenbasis.
+        objective = np.maximum(self.yy / n - 2.0 * np.sum(th * self.gh, axis=1) + np.sum(self.s * th * th, axis=1),
+                               0.0)
         if np.any(slow):
             ref = finetune_step(S[slow], g[slow], self.yy[slow], B, n, radius=r)
             w[slow], delta[slow], theta[slow], on_boundary[slow] = ref.w, ref.delta, ref.theta, ref.on_boundary
-        objective = np.empty(T)
-        # ||y - X theta||^2 / n = y'y/n - 2 theta_hat' g_hat + sum_i s_i theta_hat_i^2 in the eigenbasis.
-        objective[self.fast] = np.maximum(
-            self.yy[self.fast] / n - 2.0 * np.sum(th * self.gh, axis=1) + np.sum(self.s * th * th, axis=1), 0.0)
-        if np.any(slow):
             objective[slow] = ref.objective
         return FineTuneSolution(w=w, delta=delta, theta=theta, objective=objective, on_boundary=on_boundary)
 
@@ -202,9 +213,9 @@ class ConstrainedStepper:
         """
         r = self.radius
         m = idx.size
-        lo = np.zeros(m)
+        lo = self.mu_floor[idx].copy()
         hi = np.full(m, np.inf)
-        mu = np.where(self.mu[idx] > 0, self.mu[idx], 1.0 / r)
+        mu = np.where(self.mu[idx] > lo, self.mu[idx], np.maximum(1.0 / r, 2.0 * lo))
         th_hi = np.zeros((m, C.shape[1]))
         done = np.zeros(m, dtype=bool)
         s_all, gh_all = self.s[idx], self.gh[idx]

@@ -9,7 +9,6 @@ of interior, boundary and singular tasks; and the source fit built on it
 must follow the same path as the fit built on ``finetune_step``.
 """
 
-import dataclasses
 
 import numpy as np
 import pytest
@@ -103,9 +102,8 @@ def test_fit_follows_the_same_path_as_with_the_exact_step():
     spectra = task_spectra(S)
     inits = initial_frames(S, g, 3, 40, "spectral", spectra=spectra)
     fast = fit_shared_frame(S, g, yy, 40, inits, radius=0.5, spectra=spectra)
-    # All tasks marked singular: every step is finetune_step, the method before the spectra.
-    plain = dataclasses.replace(spectra, nonsingular=np.zeros_like(spectra.nonsingular))
-    slow = fit_shared_frame(S, g, yy, 40, inits, radius=0.5, spectra=plain)
+    # Every step by finetune_step, the method before the spectra.
+    slow = fit_shared_frame(S, g, yy, 40, inits, radius=0.5, steps="scratch")
     assert fast.n_iter == slow.n_iter
     np.testing.assert_allclose(fast.history, slow.history, rtol=1e-10)
     np.testing.assert_allclose(fast.frame @ fast.frame.T, slow.frame @ slow.frame.T, atol=1e-8)
@@ -162,3 +160,31 @@ def test_kkt_certificate_rejects_a_perturbed_solution_and_uncertified_tasks_fall
     fallback = ConstrainedStepper(S, g, yy, 30, 0.3, task_spectra(S))(B)
     for field in ("w", "delta", "theta", "objective", "on_boundary"):
         np.testing.assert_array_equal(getattr(fallback, field), getattr(ref, field))
+
+
+def test_singular_tasks_on_the_boundary_use_the_spectra(monkeypatch):
+    # n < d: every S_t singular.  Boundary tasks are solved on the spectra (multipliers above a
+    # floor), not from scratch; interior ones (a minimum-norm convention) from scratch.
+    import simulations.solvers.task_spectra as ts
+
+    truth, S, g, yy = _stats(20, 2, 12, 10, delta0=0.3)
+    spectra = task_spectra(S)
+    assert not spectra.nonsingular.any()
+    B = orthonormal_frame(truth.frame)
+    calls = []
+    real = ts.finetune_step
+    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **k: calls.append(S.shape[0]) or real(S, *a, **k))
+    stepper = ConstrainedStepper(S, g, yy, 10, 0.3, spectra)
+    sol = stepper(B)
+    _assert_same(sol, finetune_step(S, g, yy, B, 10, radius=0.3))
+    assert sol.on_boundary.all() and calls == [] and stepper.evaluations > 0
+    # A radius no task reaches: all interior, all from scratch.
+    big = ConstrainedStepper(S, g, yy, 10, 1e6, spectra)
+    _assert_same(big(B), finetune_step(S, g, yy, B, 10, radius=1e6))
+    assert calls == [12]
+
+
+def test_unknown_steps_are_rejected():
+    truth, S, g, yy = _stats(6, 2, 4, 20)
+    with pytest.raises(ValueError, match="parameter 'steps' must be one of 'spectra', 'scratch'"):
+        fit_shared_frame(S, g, yy, 20, [truth.frame], radius=0.1, steps="eigh")
