@@ -40,10 +40,14 @@ by safeguarded Newton steps on :math:`1/\psi - 1/r` inside a bisection
 bracket, warm-started at the task's multiplier of the previous sweep, and
 the bracket end with :math:`\psi \le r` is returned (feasible to rounding).
 
-Only tasks whose :math:`S_t` is non-singular (eigenvalues above
-``RCOND`` times the largest) use this path; the others, every task whose
+A singular :math:`S_t` (eigenvalues at or below ``RCOND`` times the largest
+count as zero; e.g. :math:`n < d`) defines :math:`\theta(\mu)` only for
+:math:`\mu > 0`: its root is searched above the floor
+:math:`\mu_0 =` ``RCOND`` :math:`\max_i s_i` when
+:math:`\psi(\mu_0) > r(1 + 10^{-6})`.  Such a task otherwise (interior, with
+a minimum-norm convention, or a root below the floor), every task whose
 root find does not close and every task whose answer fails the KKT check
-:func:`_certified` (relative residual :math:`10^{-11}`) are solved by
+:func:`_certified` (relative residual :math:`10^{-11}`) is solved by
 :func:`.finetune.finetune_step`.
 """
 
