@@ -57,7 +57,7 @@ from scipy.linalg import cho_factor, cho_solve
 
 from .finetune import FineTuneSolution, finetune_step
 from .linalg import orthonormal_frame
-from .task_spectra import ConstrainedStepper, TaskSpectra, task_spectra
+from .task_spectra import ConstrainedStepper, PenalizedStepper, TaskSpectra, task_spectra
 
 __all__ = ["SharedFrameFit", "fit_shared_frame"]
 
@@ -132,12 +132,15 @@ def _update_frame(S, g, heads, deltas):
 def _step_solver(S, g, yy, n, radius, penalty, spectra, steps="spectra") -> Callable[[np.ndarray], FineTuneSolution]:
     """The exact fine-tuning step of every task for a given frame, as a function of the frame.
 
-    The constrained form with ``radius > 0`` and ``steps="spectra"`` uses
-    :class:`.task_spectra.ConstrainedStepper`; everything else
-    :func:`.finetune.finetune_step`.
+    With ``steps="spectra"`` the constrained form with ``radius > 0`` uses
+    :class:`.task_spectra.ConstrainedStepper` and the penalised form with a
+    finite ``penalty > 0`` :class:`.task_spectra.PenalizedStepper`;
+    everything else :func:`.finetune.finetune_step`.
     """
     if steps == "spectra" and radius is not None and radius > 0:
         return ConstrainedStepper(S, g, yy, n, radius, task_spectra(S) if spectra is None else spectra)
+    if steps == "spectra" and penalty is not None and 0 < penalty < np.inf:
+        return PenalizedStepper(S, g, yy, n, penalty, task_spectra(S) if spectra is None else spectra)
 
     def solve(frame: np.ndarray) -> FineTuneSolution:
         return finetune_step(S, g, yy, frame, n, radius=radius, penalty=penalty)

@@ -60,7 +60,7 @@ import numpy as np
 from .finetune import FineTuneSolution, finetune_step
 from .linalg import RCOND
 
-__all__ = ["TaskSpectra", "task_spectra", "ConstrainedStepper"]
+__all__ = ["TaskSpectra", "task_spectra", "ConstrainedStepper", "PenalizedStepper"]
 
 #: Newton/bisection evaluations of the secular function per step, at most.
 _MAX_EVALS = 100
@@ -124,7 +124,47 @@ def task_spectra(S: np.ndarray) -> TaskSpectra:
     return TaskSpectra(values=lam, vectors=U, nonsingular=nonsingular)
 
 
-class ConstrainedStepper:
+class _SpectralStepper:
+    """Per-task spectra and warm-start state shared by the steppers of both forms."""
+
+    def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, spectra: TaskSpectra) -> None:
+        self.S, self.g, self.yy, self.n = S, g, yy, n
+        s = spectra.values / n
+        top = np.max(np.abs(s), axis=1, keepdims=True)
+        null = s <= RCOND * np.where(top > 0, top, 1.0)  # numerically zero eigenvalues
+        self.s = np.where(null, 0.0, s)
+        self.V = spectra.vectors
+        self.Vt = np.swapaxes(self.V, -1, -2)
+        self.gh = np.matmul(self.Vt, g[:, :, None])[:, :, 0] / n  # V^T g / n
+        self.singular = ~spectra.nonsingular
+        #: Smallest multiplier used for a singular S_t: there theta(mu) is only defined for mu > 0.
+        self.mu_floor = np.where(self.singular, RCOND * top[:, 0], 0.0)
+        theta0 = np.where(null, 0.0, self.gh / np.where(null, 1.0, self.s))
+        self.theta0_norm2 = np.sum(theta0 * theta0, axis=1)
+        self.theta0 = theta0
+        self.mu = np.zeros(g.shape[0])
+        self.evaluations = 0
+
+    def _solution(self, B: np.ndarray, th: np.ndarray, on_boundary: np.ndarray, ok: np.ndarray,
+                  penalty_value: np.ndarray, **form: float) -> FineTuneSolution:
+        """Assemble the solution from the eigenbasis; tasks not ``ok`` from :func:`finetune_step`."""
+        S, g, n = self.S, self.g, self.n
+        theta = np.matmul(self.V, th[:, :, None])[:, :, 0]
+        w = theta @ B
+        delta = theta - w @ B.T
+        # ||y - X theta||^2 / n = y'y/n - 2 theta_hat' g_hat + sum_i s_i theta_hat_i^2 in the eigenbasis.
+        objective = np.maximum(self.yy / n - 2.0 * np.sum(th * self.gh, axis=1) + np.sum(self.s * th * th, axis=1),
+                               0.0) + penalty_value
+        on_boundary = on_boundary.copy()
+        slow = ~ok
+        if np.any(slow):
+            ref = finetune_step(S[slow], g[slow], self.yy[slow], B, n, **form)
+            w[slow], delta[slow], theta[slow], on_boundary[slow] = ref.w, ref.delta, ref.theta, ref.on_boundary
+            objective[slow] = ref.objective
+        return FineTuneSolution(w=w, delta=delta, theta=theta, objective=objective, on_boundary=on_boundary)
+
+
+class ConstrainedStepper(_SpectralStepper):
     r"""The constrained step :math:`\min_{w,\|\delta\|\le r}` of every task, for any frame.
 
     Parameters
@@ -149,22 +189,8 @@ class ConstrainedStepper:
 
     def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, radius: float,
                  spectra: TaskSpectra) -> None:
-        self.S, self.g, self.yy, self.n, self.radius = S, g, yy, n, float(radius)
-        s = spectra.values / n
-        top = np.max(np.abs(s), axis=1, keepdims=True)
-        null = s <= RCOND * np.where(top > 0, top, 1.0)  # numerically zero eigenvalues
-        self.s = np.where(null, 0.0, s)
-        self.V = spectra.vectors
-        self.Vt = np.swapaxes(self.V, -1, -2)
-        self.gh = np.matmul(self.Vt, g[:, :, None])[:, :, 0] / n  # V^T g / n
-        self.singular = ~spectra.nonsingular
-        #: Smallest multiplier used for a singular S_t: there theta(mu) is only defined for mu > 0.
-        self.mu_floor = np.where(self.singular, RCOND * top[:, 0], 0.0)
-        theta0 = np.where(null, 0.0, self.gh / np.where(null, 1.0, self.s))
-        self.theta0_norm2 = np.sum(theta0 * theta0, axis=1)
-        self.theta0 = theta0
-        self.mu = np.zeros(g.shape[0])
-        self.evaluations = 0
+        super().__init__(S, g, yy, n, spectra)
+        self.radius = float(radius)
 
     def __call__(self, B: np.ndarray) -> FineTuneSolution:
         """Solve every task's constrained step for the orthonormal frame ``B`` (d x k)."""
@@ -194,19 +220,7 @@ class ConstrainedStepper:
             mu_out[idx] = mu_b
             ok[idx] &= ok_b & _certified(self.s[idx], self.gh[idx], C[idx], th_b, mu_b)
         self.mu = np.where(ok, mu_out, self.mu)
-        theta = np.matmul(self.V, th[:, :, None])[:, :, 0]
-        on_boundary = boundary.copy()
-        slow = ~ok
-        w = theta @ B
-        delta = theta - w @ B.T
-        # ||y - X theta||^2 / n = y'y/n - 2 theta_hat' g_hat + sum_i s_i theta_hat_i^2 in the eigenbasis.
-        objective = np.maximum(self.yy / n - 2.0 * np.sum(th * self.gh, axis=1) + np.sum(self.s * th * th, axis=1),
-                               0.0)
-        if np.any(slow):
-            ref = finetune_step(S[slow], g[slow], self.yy[slow], B, n, radius=r)
-            w[slow], delta[slow], theta[slow], on_boundary[slow] = ref.w, ref.delta, ref.theta, ref.on_boundary
-            objective[slow] = ref.objective
-        return FineTuneSolution(w=w, delta=delta, theta=theta, objective=objective, on_boundary=on_boundary)
+        return self._solution(B, th, boundary, ok, 0.0, radius=r)
 
     def _root(self, C: np.ndarray, idx: np.ndarray):
         r"""Root of :math:`\psi(\mu) = r` for the tasks ``idx`` (all with :math:`\psi(0) > r`).
@@ -253,6 +267,129 @@ class ConstrainedStepper:
             if act.size == 0:
                 break
         return th_hi, np.where(done, hi, 0.0), done
+
+
+class PenalizedStepper(_SpectralStepper):
+    r"""The penalised step :math:`\min_{w,\delta}\frac1n\|y - X(Bw+\delta)\|^2 + \rho\|\delta\|` of every task.
+
+    Parameters
+    ----------
+    S, g, yy : ndarray
+        Sufficient statistics, shapes (T, d, d), (T, d), (T,).
+    n : int
+        Samples per task.
+    penalty : float
+        :math:`\rho > 0` (finite).
+    spectra : TaskSpectra
+        :func:`task_spectra` of ``S``.
+
+    Notes
+    -----
+    In :math:`\theta` the step is
+    :math:`\min_\theta \theta^\top(S/n)\theta - 2\theta^\top g/n + \rho\|P\theta\|`.
+    If the head-only solution :math:`\theta_\infty` (the limit
+    :math:`\lambda \to \infty` below) has
+    :math:`\|P(g - S\theta_\infty)/n\| \le \rho/2`, it is optimal
+    (:math:`\delta = 0`; ``on_boundary`` true, as in
+    :func:`~.finetune.finetune_step`).  Otherwise
+    :math:`(S/n + \lambda P)\theta = g/n` with :math:`\lambda = \rho/(2\|P\theta\|)`,
+    i.e. :math:`\lambda` is the root of the increasing
+    :math:`\phi(\lambda) = \lambda\psi(\lambda) = \rho/2`,
+    :math:`\phi' = \psi - \lambda\,(P\theta)^\top K^{-1}P\theta/\psi`, found by
+    safeguarded Newton steps in a bracket starting at the lower bound
+    :math:`\rho/(2\psi(0))` (or the task's previous multiplier), to a relative
+    width :math:`10^{-13}`.  Same fallbacks as :class:`ConstrainedStepper`;
+    the KKT check also requires :math:`|\lambda\psi - \rho/2| \le 10^{-10}\rho`.
+    """
+
+    def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, penalty: float,
+                 spectra: TaskSpectra) -> None:
+        super().__init__(S, g, yy, n, spectra)
+        self.penalty = float(penalty)
+
+    def __call__(self, B: np.ndarray) -> FineTuneSolution:
+        """Solve every task's penalised step for the orthonormal frame ``B`` (d x k)."""
+        T, d = self.g.shape
+        half = 0.5 * self.penalty
+        C = np.matmul(self.Vt, B)
+        Ct = np.swapaxes(C, 1, 2)
+        ok = np.ones(T, dtype=bool)
+        # Head-only solution and its profiled residual (orthogonal to the frame by the normal equations).
+        M_inf = np.matmul(Ct * self.s[:, None, :], C)
+        try:
+            w_inf = np.linalg.solve(M_inf, np.matmul(Ct, self.gh[:, :, None]))[:, :, 0]
+        except np.linalg.LinAlgError:
+            return self._solution(B, np.zeros((T, d)), np.ones(T, dtype=bool), np.zeros(T, dtype=bool), 0.0,
+                                  penalty=self.penalty)
+        th_inf = np.matmul(C, w_inf[:, :, None])[:, :, 0]
+        resid = self.gh - self.s * th_inf
+        resid -= np.matmul(C, np.matmul(Ct, resid[:, :, None]))[:, :, 0]
+        head_only = np.linalg.norm(resid, axis=1) <= half
+        ok &= np.all(np.isfinite(th_inf), axis=1)
+        th = th_inf.copy()
+        penalty_value = np.zeros(T)
+        idx = np.flatnonzero(~head_only)
+        if idx.size:
+            proj0 = np.matmul(self.theta0[idx, None, :], C[idx])[:, 0, :]
+            psi0 = np.sqrt(np.maximum(self.theta0_norm2[idx] - np.sum(proj0 * proj0, axis=1), 0.0))
+            sing = self.singular[idx]
+            if np.any(sing):
+                _, psi2_floor, _ = _secular(self.s[idx][sing], self.gh[idx][sing], C[idx][sing],
+                                            self.mu_floor[idx][sing])
+                psi0[sing] = np.sqrt(psi2_floor)
+            lo = self.mu_floor[idx].copy()
+            # phi(lo) >= rho/2 puts the root below the floor (singular S_t): from scratch.
+            below = lo * psi0 >= half * (1.0 - _FLOOR_MARGIN)
+            ok[idx[below]] = False
+            th_b, lam, ok_b, psi_b = self._root_penalized(C[idx], idx, lo, psi0)
+            th[idx] = th_b
+            penalty_value[idx] = self.penalty * psi_b
+            good = ok_b & _certified(self.s[idx], self.gh[idx], C[idx], th_b, lam)
+            good &= np.abs(lam * psi_b - half) <= 1e-10 * self.penalty
+            ok[idx] &= good
+            self.mu[idx] = np.where(good, lam, self.mu[idx])
+        return self._solution(B, th, head_only, ok, penalty_value, penalty=self.penalty)
+
+    def _root_penalized(self, C: np.ndarray, idx: np.ndarray, lo: np.ndarray, psi0: np.ndarray):
+        r"""Root of :math:`\lambda\psi(\lambda) = \rho/2` above ``lo`` for the tasks ``idx``."""
+        half = 0.5 * self.penalty
+        m = idx.size
+        lo = lo.copy()
+        hi = np.full(m, np.inf)
+        with np.errstate(divide="ignore"):
+            start = np.maximum(half / psi0, lo)  # phi(l) <= l psi(lo): the root is at least rho / (2 psi(lo))
+        lam = np.where(self.mu[idx] > lo, self.mu[idx], np.where(np.isfinite(start) & (start > 0), start, 1.0))
+        th_out = np.zeros((m, C.shape[1]))
+        psi_out = np.zeros(m)
+        lam_out = np.zeros(m)
+        done = np.zeros(m, dtype=bool)
+        s_all, gh_all = self.s[idx], self.gh[idx]
+        act = np.arange(m)
+        for _ in range(_MAX_EVALS):
+            th, psi2, quad = _secular(s_all[act], gh_all[act], C[act], lam[act])
+            self.evaluations += 1
+            l_a, lo_a, hi_a = lam[act], lo[act], hi[act]
+            psi = np.sqrt(psi2)
+            phi = l_a * psi
+            above = phi >= half
+            hi_a = np.where(above, l_a, hi_a)
+            lo_a = np.where(above, lo_a, l_a)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                step = l_a - (phi - half) / (psi - l_a * quad / psi)
+            close = np.isfinite(step) & (np.abs(step - l_a) <= _RTOL_MU * l_a)
+            bounded = np.isfinite(hi_a)
+            done_a = close | (bounded & (hi_a - lo_a <= _RTOL_MU * hi_a))
+            th_out[act] = th
+            psi_out[act] = psi
+            lam_out[act] = l_a
+            good = np.isfinite(step) & (step > lo_a) & (step < hi_a)
+            fallback = np.where(bounded, 0.5 * (lo_a + hi_a), 4.0 * np.maximum(l_a, 1e-300))
+            lo[act], hi[act], done[act] = lo_a, hi_a, done_a
+            lam[act] = np.where(good, step, fallback)
+            act = act[~done_a]
+            if act.size == 0:
+                break
+        return th_out, lam_out, done, psi_out
 
 
 def _certified(s: np.ndarray, gh: np.ndarray, C: np.ndarray, th: np.ndarray, mu: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from simulations.solvers.finetune import finetune_step
 from simulations.solvers.linalg import orthonormal_frame, sym_pinv
 from simulations.solvers.shared_frame import fit_shared_frame
 from simulations.solvers.spectral import initial_frames, per_task_estimates
-from simulations.solvers.task_spectra import ConstrainedStepper, task_spectra
+from simulations.solvers.task_spectra import ConstrainedStepper, PenalizedStepper, task_spectra
 
 
 def _stats(d, k, T, n, seed=0, delta0=0.5, sigma=1.0):
@@ -42,13 +42,23 @@ def _assert_same(a, b, rtol=1e-9):
 @pytest.mark.parametrize("d,k,T,n,radius", [
     (12, 3, 20, 40, 0.3), (20, 2, 15, 20, 0.2), (12, 2, 10, 8, 0.3), (30, 4, 10, 200, 0.05), (15, 3, 25, 30, 2.0),
 ])
-def test_stepper_equals_the_exact_step(d, k, T, n, radius):
+def test_stepper_equals_the_exact_step(d, k, T, n, radius, monkeypatch):
+    import simulations.solvers.task_spectra as ts
+
     truth, S, g, yy = _stats(d, k, T, n)
     stepper = ConstrainedStepper(S, g, yy, n, radius, task_spectra(S))
     rng = np.random.default_rng(1)
+    fallbacks = []
+    real = ts.finetune_step
+    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **kw: fallbacks.append(S.shape[0]) or real(S, *a, **kw))
     for noise in (0.0, 0.1, 1.0, 10.0):  # frames near the truth and random ones
         B = orthonormal_frame(truth.frame + noise * rng.standard_normal((d, k)))
-        _assert_same(stepper(B), finetune_step(S, g, yy, B, n, radius=radius))
+        sol = stepper(B)
+        # Every task on the spectra (a fallback would hide a fault), except interior singular ones.
+        interior_singular = int(np.sum(~sol.on_boundary & stepper.singular))
+        assert sum(fallbacks) == interior_singular
+        fallbacks.clear()
+        _assert_same(sol, finetune_step(S, g, yy, B, n, radius=radius))
 
 
 def test_stepper_handles_interior_boundary_and_singular_tasks_together():
@@ -188,3 +198,39 @@ def test_unknown_steps_are_rejected():
     truth, S, g, yy = _stats(6, 2, 4, 20)
     with pytest.raises(ValueError, match="parameter 'steps' must be one of 'spectra', 'scratch'"):
         fit_shared_frame(S, g, yy, 20, [truth.frame], radius=0.1, steps="eigh")
+
+
+# Penalised form: n > d, n = d, n < d, a penalty that makes about half the tasks head-only, and a tiny one.
+@pytest.mark.parametrize("d,k,T,n,penalty", [
+    (12, 3, 20, 40, 0.1), (20, 2, 15, 20, 0.05), (12, 2, 10, 8, 0.1), (15, 2, 20, 40, 1.5), (10, 2, 10, 60, 1e-4),
+])
+def test_penalized_stepper_equals_the_exact_step(d, k, T, n, penalty, monkeypatch):
+    import simulations.solvers.task_spectra as ts
+
+    truth, S, g, yy = _stats(d, k, T, n)
+    stepper = PenalizedStepper(S, g, yy, n, penalty, task_spectra(S))
+    rng = np.random.default_rng(3)
+    fallbacks = []
+    real = ts.finetune_step
+    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **kw: fallbacks.append(S.shape[0]) or real(S, *a, **kw))
+    for noise in (0.0, 0.3, 3.0):
+        B = orthonormal_frame(truth.frame + noise * rng.standard_normal((d, k)))
+        sol = stepper(B)
+        assert fallbacks == []  # every task solved on the spectra (a fallback would hide a fault)
+        ref = finetune_step(S, g, yy, B, n, penalty=penalty)
+        _assert_same(sol, ref, rtol=1e-8)
+        # The reported objective includes the penalty.
+        np.testing.assert_allclose(
+            sol.objective,
+            (yy - 2 * np.sum(sol.theta * g, axis=1) + np.einsum("ti,tij,tj->t", sol.theta, S, sol.theta)) / n
+            + penalty * np.linalg.norm(sol.delta, axis=1), rtol=1e-9, atol=1e-12)
+
+
+def test_penalized_fit_follows_the_same_path_as_with_the_exact_step():
+    truth, S, g, yy = _stats(20, 3, 30, 40, seed=5)
+    spectra = task_spectra(S)
+    inits = initial_frames(S, g, 3, 40, "spectral", spectra=spectra)
+    fast = fit_shared_frame(S, g, yy, 40, inits, penalty=0.05, spectra=spectra)
+    slow = fit_shared_frame(S, g, yy, 40, inits, penalty=0.05, steps="scratch")
+    assert fast.n_iter == slow.n_iter
+    np.testing.assert_allclose(fast.history, slow.history, rtol=1e-10)
