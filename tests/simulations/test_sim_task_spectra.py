@@ -29,6 +29,17 @@ def _stats(d, k, T, n, seed=0, delta0=0.5, sigma=1.0):
     return truth, src.gram, src.cross, src.energy
 
 
+@pytest.fixture
+def fallbacks(monkeypatch):
+    """Sizes of the batches the steppers hand to ``finetune_step`` (their fallback), in call order."""
+    import simulations.solvers.task_spectra as ts
+
+    calls = []
+    real = ts.finetune_step
+    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **kw: calls.append(S.shape[0]) or real(S, *a, **kw))
+    return calls
+
+
 def _assert_same(a, b, rtol=1e-9):
     scale = max(1.0, np.abs(b.theta).max())
     np.testing.assert_allclose(a.theta, b.theta, rtol=0, atol=rtol * scale)
@@ -38,19 +49,14 @@ def _assert_same(a, b, rtol=1e-9):
     np.testing.assert_array_equal(a.on_boundary, b.on_boundary)
 
 
-# n > d, n = d (ill-conditioned S_t), n < d (every S_t singular: the fallback), and small radii.
+# n > d, n = d (ill-conditioned S_t), n < d (every S_t singular), and small radii.
 @pytest.mark.parametrize("d,k,T,n,radius", [
     (12, 3, 20, 40, 0.3), (20, 2, 15, 20, 0.2), (12, 2, 10, 8, 0.3), (30, 4, 10, 200, 0.05), (15, 3, 25, 30, 2.0),
 ])
-def test_stepper_equals_the_exact_step(d, k, T, n, radius, monkeypatch):
-    import simulations.solvers.task_spectra as ts
-
+def test_stepper_equals_the_exact_step(d, k, T, n, radius, fallbacks):
     truth, S, g, yy = _stats(d, k, T, n)
     stepper = ConstrainedStepper(S, g, yy, n, radius, task_spectra(S))
     rng = np.random.default_rng(1)
-    fallbacks = []
-    real = ts.finetune_step
-    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **kw: fallbacks.append(S.shape[0]) or real(S, *a, **kw))
     for noise in (0.0, 0.1, 1.0, 10.0):  # frames near the truth and random ones
         B = orthonormal_frame(truth.frame + noise * rng.standard_normal((d, k)))
         sol = stepper(B)
@@ -172,18 +178,14 @@ def test_kkt_certificate_rejects_a_perturbed_solution_and_uncertified_tasks_fall
         np.testing.assert_array_equal(getattr(fallback, field), getattr(ref, field))
 
 
-def test_singular_tasks_on_the_boundary_use_the_spectra(monkeypatch):
+def test_singular_tasks_on_the_boundary_use_the_spectra(fallbacks):
     # n < d: every S_t singular.  Boundary tasks are solved on the spectra (multipliers above a
     # floor), not from scratch; interior ones (a minimum-norm convention) from scratch.
-    import simulations.solvers.task_spectra as ts
-
     truth, S, g, yy = _stats(20, 2, 12, 10, delta0=0.3)
     spectra = task_spectra(S)
     assert not spectra.nonsingular.any()
     B = orthonormal_frame(truth.frame)
-    calls = []
-    real = ts.finetune_step
-    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **k: calls.append(S.shape[0]) or real(S, *a, **k))
+    calls = fallbacks
     stepper = ConstrainedStepper(S, g, yy, 10, 0.3, spectra)
     sol = stepper(B)
     _assert_same(sol, finetune_step(S, g, yy, B, 10, radius=0.3))
@@ -204,15 +206,10 @@ def test_unknown_steps_are_rejected():
 @pytest.mark.parametrize("d,k,T,n,penalty", [
     (12, 3, 20, 40, 0.1), (20, 2, 15, 20, 0.05), (12, 2, 10, 8, 0.1), (15, 2, 20, 40, 1.5), (10, 2, 10, 60, 1e-4),
 ])
-def test_penalized_stepper_equals_the_exact_step(d, k, T, n, penalty, monkeypatch):
-    import simulations.solvers.task_spectra as ts
-
+def test_penalized_stepper_equals_the_exact_step(d, k, T, n, penalty, fallbacks):
     truth, S, g, yy = _stats(d, k, T, n)
     stepper = PenalizedStepper(S, g, yy, n, penalty, task_spectra(S))
     rng = np.random.default_rng(3)
-    fallbacks = []
-    real = ts.finetune_step
-    monkeypatch.setattr(ts, "finetune_step", lambda S, *a, **kw: fallbacks.append(S.shape[0]) or real(S, *a, **kw))
     for noise in (0.0, 0.3, 3.0):
         B = orthonormal_frame(truth.frame + noise * rng.standard_normal((d, k)))
         sol = stepper(B)
