@@ -145,6 +145,85 @@ class _SpectralStepper:
         self.mu = np.zeros(g.shape[0])
         self.evaluations = 0
 
+    def _psi_start(self, C: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        r""":math:`\|P\theta\|` at the smallest multiplier of the tasks ``idx``.
+
+        :math:`\|PS^{-1}g\|` (multiplier 0) for a non-singular :math:`S_t`,
+        :math:`\psi(\mu_0)` at the floor for a singular one.  ``C`` is
+        :math:`V^\top B` of all tasks.
+        """
+        Ci = C[idx]
+        proj0 = np.matmul(self.theta0[idx, None, :], Ci)[:, 0, :]
+        psi0 = np.sqrt(np.maximum(self.theta0_norm2[idx] - np.sum(proj0 * proj0, axis=1), 0.0))
+        sing = self.singular[idx]
+        if np.any(sing):
+            _, psi2_floor, _ = _secular(self.s[idx][sing], self.gh[idx][sing], Ci[sing], self.mu_floor[idx][sing])
+            psi0[sing] = np.sqrt(psi2_floor)
+        return psi0
+
+    def _bracketed_root(self, C: np.ndarray, idx: np.ndarray, lo: np.ndarray, start: np.ndarray, newton):
+        r"""Safeguarded Newton iteration for an increasing function of the multiplier, per task.
+
+        Parameters
+        ----------
+        C : ndarray, shape (m, d, k)
+            :math:`V^\top B` of the tasks ``idx``.
+        idx : ndarray of int, shape (m,)
+        lo : ndarray, shape (m,)
+            Points known to lie below the roots.
+        start : ndarray, shape (m,)
+            First multipliers.
+        newton : callable
+            ``(theta_hat, psi2, quad, mu) -> (past, step, value)`` on the open
+            tasks: whether the root is at or below ``mu``, the Newton iterate,
+            and what to return at the upper end of the bracket.
+
+        Returns
+        -------
+        value, mu, done : ndarray
+            ``value`` and ``mu`` at the upper end of each bracket, and whether
+            it closed: relative width ``_RTOL_MU``, or an upper end whose
+            converged Newton correction puts the root within ``_RTOL_MU``
+            below it.  Every evaluation moves one end of its task's bracket
+            (expanding by 4 while there is no upper end); a Newton iterate
+            outside the bracket is replaced by the midpoint; once Newton has
+            converged (a correction far below the tolerance, so that its own
+            error is negligible) the next point is placed just past the root on
+            the side that closes the bracket.  Only open tasks are evaluated.
+        """
+        m = idx.size
+        lo = lo.copy()
+        hi = np.full(m, np.inf)
+        mu = start.copy()
+        value_hi = None
+        done = np.zeros(m, dtype=bool)
+        s_all, gh_all = self.s[idx], self.gh[idx]
+        act = np.arange(m)
+        for _ in range(_MAX_EVALS):
+            th, psi2, quad = _secular(s_all[act], gh_all[act], C[act], mu[act])
+            self.evaluations += 1
+            m_a, lo_a, hi_a = mu[act], lo[act], hi[act]
+            past, step, value = newton(th, psi2, quad, m_a)
+            if value_hi is None:
+                value_hi = np.zeros((m,) + value.shape[1:])
+            hi_a = np.where(past, m_a, hi_a)
+            value_hi[act[past]] = value[past]
+            lo_a = np.where(past, lo_a, m_a)
+            bounded = np.isfinite(hi_a)
+            close = np.isfinite(step) & (np.abs(step - m_a) <= _CONVERGED * m_a)
+            done_a = bounded & ((hi_a - lo_a <= _RTOL_MU * hi_a)
+                                | (past & close & (m_a - step <= _RTOL_MU * m_a)))
+            nudge = np.where(past, 1.0 - 0.5 * _RTOL_MU, 1.0 + 0.5 * _RTOL_MU)
+            step = np.where(close, step * nudge, step)
+            good = np.isfinite(step) & (step > lo_a) & (step < hi_a)
+            fallback = np.where(bounded, 0.5 * (lo_a + hi_a), 4.0 * np.maximum(m_a, 1e-300))
+            lo[act], hi[act], done[act] = lo_a, hi_a, done_a
+            mu[act] = np.where(done_a, hi_a, np.where(good, step, fallback))
+            act = act[~done_a]
+            if act.size == 0:
+                break
+        return value_hi, np.where(done, hi, 0.0), done
+
     def _solution(self, B: np.ndarray, th: np.ndarray, on_boundary: np.ndarray, ok: np.ndarray,
                   penalty_value: np.ndarray, **form: float) -> FineTuneSolution:
         """Assemble the solution from the eigenbasis; tasks not ``ok`` from :func:`finetune_step`."""
@@ -201,15 +280,9 @@ class ConstrainedStepper(_SpectralStepper):
         # singular S_t, psi at the smallest multiplier decides: above r the root lies beyond it;
         # otherwise the task is interior (a minimum-norm convention applies) or its root lies
         # below the floor, and the task is solved from scratch.
-        proj0 = np.matmul(self.theta0[:, None, :], C)[:, 0, :]
-        psi0 = np.sqrt(np.maximum(self.theta0_norm2 - np.sum(proj0 * proj0, axis=1), 0.0))
-        ok = np.ones(T, dtype=bool)
-        sing = np.flatnonzero(self.singular)
-        if sing.size:
-            _, psi2_floor, _ = _secular(self.s[sing], self.gh[sing], C[sing], self.mu_floor[sing])
-            psi0[sing] = np.sqrt(psi2_floor)
-            # Rounding in g on null(S) is amplified by 1/mu at the floor: a margin keeps near-ties out.
-            ok[sing] = psi0[sing] > r * (1.0 + _FLOOR_MARGIN)
+        psi0 = self._psi_start(C, np.arange(T))
+        # Rounding in g on null(S) is amplified by 1/mu at the floor: a margin keeps near-ties out.
+        ok = ~self.singular | (psi0 > r * (1.0 + _FLOOR_MARGIN))
         boundary = psi0 > r
         th = self.theta0.copy()
         mu_out = np.zeros(T)
@@ -223,51 +296,27 @@ class ConstrainedStepper(_SpectralStepper):
         return self._solution(B, th, boundary, ok, 0.0, radius=r)
 
     def _root(self, C: np.ndarray, idx: np.ndarray):
-        r"""Root of :math:`\psi(\mu) = r` for the tasks ``idx`` (all with :math:`\psi(0) > r`).
+        r"""Root of :math:`\psi(\mu) = r` for the tasks ``idx`` (all with :math:`\psi(\mu_0) > r`).
 
-        Returns :math:`\hat\theta` at the returned multiplier, the multiplier,
-        and whether the bracket closed; each evaluation only involves the
-        tasks still open.
+        Newton steps on the increasing :math:`1/\psi - 1/r`
+        (:math:`d(1/\psi)/d\mu = (P\theta)^\top K^{-1}P\theta/\psi^3`) in
+        :meth:`_bracketed_root`, started at the previous multiplier or
+        :math:`1/r`.  Returns :math:`\hat\theta` at the returned multiplier
+        (the end of the bracket with :math:`\psi \le r`), the multiplier and
+        whether the bracket closed.
         """
         r = self.radius
-        m = idx.size
-        lo = self.mu_floor[idx].copy()
-        hi = np.full(m, np.inf)
-        mu = np.where(self.mu[idx] > lo, self.mu[idx], np.maximum(1.0 / r, 2.0 * lo))
-        th_hi = np.zeros((m, C.shape[1]))
-        done = np.zeros(m, dtype=bool)
-        s_all, gh_all = self.s[idx], self.gh[idx]
-        act = np.arange(m)
-        for _ in range(_MAX_EVALS):
-            th, psi2, quad = _secular(s_all[act], gh_all[act], C[act], mu[act])
-            self.evaluations += 1
-            m_a, lo_a, hi_a = mu[act], lo[act], hi[act]
-            short = psi2 <= r * r
-            hi_a = np.where(short, m_a, hi_a)
-            th_hi[act[short]] = th[short]
-            lo_a = np.where(short, lo_a, m_a)
+
+        def newton(th, psi2, quad, mu):
             psi = np.sqrt(psi2)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                step = m_a - (1.0 / psi - 1.0 / r) * psi**3 / quad
-            bounded = np.isfinite(hi_a)
-            # Closed bracket, or a feasible point with the Newton root (converged) within tolerance below it.
-            close = np.isfinite(step) & (np.abs(step - m_a) <= _CONVERGED * m_a)
-            done_a = bounded & ((hi_a - lo_a <= _RTOL_MU * hi_a)
-                                | (short & close & (m_a - step <= _RTOL_MU * m_a)))
-            # Once Newton has converged (a correction far below the bracket tolerance, so the
-            # step's own error is negligible), step just past the root on the side that closes
-            # the bracket.
-            nudge = np.where(short, 1.0 - 0.5 * _RTOL_MU, 1.0 + 0.5 * _RTOL_MU)
-            step = np.where(close, step * nudge, step)
-            good = np.isfinite(step) & (step > lo_a) & (step < hi_a)
-            fallback = np.where(bounded, 0.5 * (lo_a + hi_a), 4.0 * np.maximum(m_a, 1e-300))
-            lo[act], hi[act], done[act] = lo_a, hi_a, done_a
-            mu[act] = np.where(done_a, hi_a, np.where(good, step, fallback))
-            act = act[~done_a]
-            if act.size == 0:
-                break
-        return th_hi, np.where(done, hi, 0.0), done
+                step = mu - (1.0 / psi - 1.0 / r) * psi**3 / quad
+            return psi2 <= r * r, step, th
 
+        lo = self.mu_floor[idx]
+        start = np.where(self.mu[idx] > lo, self.mu[idx], np.maximum(1.0 / r, 2.0 * lo))
+        th, mu, done = self._bracketed_root(C, idx, lo, start, newton)
+        return th, mu, done
 
 class PenalizedStepper(_SpectralStepper):
     r"""The penalised step :math:`\min_{w,\delta}\frac1n\|y - X(Bw+\delta)\|^2 + \rho\|\delta\|` of every task.
@@ -330,14 +379,8 @@ class PenalizedStepper(_SpectralStepper):
         penalty_value = np.zeros(T)
         idx = np.flatnonzero(~head_only)
         if idx.size:
-            proj0 = np.matmul(self.theta0[idx, None, :], C[idx])[:, 0, :]
-            psi0 = np.sqrt(np.maximum(self.theta0_norm2[idx] - np.sum(proj0 * proj0, axis=1), 0.0))
-            sing = self.singular[idx]
-            if np.any(sing):
-                _, psi2_floor, _ = _secular(self.s[idx][sing], self.gh[idx][sing], C[idx][sing],
-                                            self.mu_floor[idx][sing])
-                psi0[sing] = np.sqrt(psi2_floor)
-            lo = self.mu_floor[idx].copy()
+            psi0 = self._psi_start(C, idx)
+            lo = self.mu_floor[idx]
             # phi(lo) >= rho/2 puts the root below the floor (singular S_t): from scratch.
             below = lo * psi0 >= half * (1.0 - _FLOOR_MARGIN)
             ok[idx[below]] = False
@@ -351,45 +394,29 @@ class PenalizedStepper(_SpectralStepper):
         return self._solution(B, th, head_only, ok, penalty_value, penalty=self.penalty)
 
     def _root_penalized(self, C: np.ndarray, idx: np.ndarray, lo: np.ndarray, psi0: np.ndarray):
-        r"""Root of :math:`\lambda\psi(\lambda) = \rho/2` above ``lo`` for the tasks ``idx``."""
+        r"""Root of :math:`\lambda\psi(\lambda) = \rho/2` above ``lo`` for the tasks ``idx``.
+
+        Newton steps on :math:`\phi(\lambda) - \rho/2` in
+        :meth:`_bracketed_root`, started at the previous multiplier or the
+        lower bound :math:`\rho/(2\psi(\mathrm{lo}))` (:math:`\phi(\lambda) \le \lambda\psi(\mathrm{lo})`).
+        Returns :math:`\hat\theta`, :math:`\lambda`, whether the bracket closed
+        and :math:`\psi`, at the upper end of the bracket.
+        """
         half = 0.5 * self.penalty
-        m = idx.size
-        lo = lo.copy()
-        hi = np.full(m, np.inf)
-        with np.errstate(divide="ignore"):
-            start = np.maximum(half / psi0, lo)  # phi(l) <= l psi(lo): the root is at least rho / (2 psi(lo))
-        lam = np.where(self.mu[idx] > lo, self.mu[idx], np.where(np.isfinite(start) & (start > 0), start, 1.0))
-        th_out = np.zeros((m, C.shape[1]))
-        psi_out = np.zeros(m)
-        lam_out = np.zeros(m)
-        done = np.zeros(m, dtype=bool)
-        s_all, gh_all = self.s[idx], self.gh[idx]
-        act = np.arange(m)
-        for _ in range(_MAX_EVALS):
-            th, psi2, quad = _secular(s_all[act], gh_all[act], C[act], lam[act])
-            self.evaluations += 1
-            l_a, lo_a, hi_a = lam[act], lo[act], hi[act]
+        d = C.shape[1]
+
+        def newton(th, psi2, quad, lam):
             psi = np.sqrt(psi2)
-            phi = l_a * psi
-            above = phi >= half
-            hi_a = np.where(above, l_a, hi_a)
-            lo_a = np.where(above, lo_a, l_a)
+            phi = lam * psi
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                step = l_a - (phi - half) / (psi - l_a * quad / psi)
-            close = np.isfinite(step) & (np.abs(step - l_a) <= _RTOL_MU * l_a)
-            bounded = np.isfinite(hi_a)
-            done_a = close | (bounded & (hi_a - lo_a <= _RTOL_MU * hi_a))
-            th_out[act] = th
-            psi_out[act] = psi
-            lam_out[act] = l_a
-            good = np.isfinite(step) & (step > lo_a) & (step < hi_a)
-            fallback = np.where(bounded, 0.5 * (lo_a + hi_a), 4.0 * np.maximum(l_a, 1e-300))
-            lo[act], hi[act], done[act] = lo_a, hi_a, done_a
-            lam[act] = np.where(good, step, fallback)
-            act = act[~done_a]
-            if act.size == 0:
-                break
-        return th_out, lam_out, done, psi_out
+                step = lam - (phi - half) / (psi - lam * quad / psi)
+            return phi >= half, step, np.concatenate([th, psi[:, None]], axis=1)
+
+        with np.errstate(divide="ignore"):
+            bound = np.maximum(half / psi0, lo)
+        start = np.where(self.mu[idx] > lo, self.mu[idx], np.where(np.isfinite(bound) & (bound > 0), bound, 1.0))
+        value, lam, done = self._bracketed_root(C, idx, lo, start, newton)
+        return value[:, :d], lam, done, value[:, d]
 
 
 def _certified(s: np.ndarray, gh: np.ndarray, C: np.ndarray, th: np.ndarray, mu: np.ndarray) -> np.ndarray:
