@@ -150,13 +150,17 @@ def finetune_step(
 
     Notes
     -----
-    A batch of one task in the constrained form is first solved by the
-    certified lean path :func:`_finetune_single` (see the module docstring);
-    everything else, and whatever that path cannot certify, by the
-    eigendecomposition path :func:`_finetune_batched`.
+    ``radius = 0`` (or ``penalty = inf``) is the head-only step
+    (:func:`_head_only`, any batch).  Otherwise a batch of one task in the
+    constrained form is first solved by the certified lean path
+    :func:`_finetune_single` (see the module docstring); everything else, and
+    whatever that path cannot certify, by the eigendecomposition path
+    :func:`_finetune_batched`.
     """
     if (radius is None) == (penalty is None):
         raise ValueError("give exactly one of 'radius' (constrained form) and 'penalty' (penalised form)")
+    if (radius is not None and radius == 0) or (penalty is not None and np.isinf(penalty)):
+        return _head_only(S, g, yy, B, count)
     if radius is not None:
         single = _finetune_single(S, g, yy, B, count, radius)
         if single is not None:
@@ -174,9 +178,7 @@ def _finetune_batched(
     radius: float | None = None,
     penalty: float | None = None,
 ) -> FineTuneSolution:
-    """The eigendecomposition path of :func:`finetune_step` (any batch, both forms)."""
-    if (radius is not None and radius == 0) or (penalty is not None and np.isinf(penalty)):
-        return _head_only(S, g, yy, B, count)
+    r"""The eigendecomposition path of :func:`finetune_step` (any batch, both forms, :math:`\delta \ne 0`)."""
     A, b, Minv = _profile(S, g, B, count)
     if radius is not None:
         sol = solve_trust_region(A, b, radius)
@@ -265,7 +267,7 @@ def _finetune_single(
         return None
     r = float(radius)
     m = count
-    if not (math.isfinite(r) and r >= 0 and m > 0):
+    if not (math.isfinite(r) and r > 0 and m > 0):  # r = 0 is the head-only step (_head_only)
         return None
     S2 = S[0]
     g1 = g[0]
@@ -275,37 +277,31 @@ def _finetune_single(
     if info or not dtrcon(Lm, norm="1", uplo="L")[0] >= _HEAD_RCOND:
         return None
     Btg = B.T @ g1
-    if r == 0:
-        delta = np.zeros(d)
-        w = dpotrs(Lm, Btg, lower=1)[0]
-        theta = B @ w
-        on_boundary = True
-    else:
-        Ct = dtrtrs(Lm, SB.T, lower=1)[0]  # (k, d)
-        u = dtrtrs(Lm, Btg, lower=1)[0]
-        A = S2 - Ct.T @ Ct
-        A *= 1.0 / m
-        b = g1 - u @ Ct
-        b *= 1.0 / m
-        gnorm = math.sqrt(float(g1 @ g1))
-        bnorm = math.sqrt(float(b @ b))
-        if not bnorm > _B_NOISE * gnorm / m:
-            return None
-        tr = solve_psd_trust_region(A, b, r, null_frame=B, singular=m < d, certify=False)
-        if tr is None:
-            return None
-        delta, mu, on_boundary = tr.x, tr.multiplier, tr.on_boundary
-        resid_g = g1 - S2 @ delta
-        w = dpotrs(Lm, B.T @ resid_g, lower=1)[0]
-        SBw = SB @ w
-        theta = B @ w
-        theta += delta
-        # KKT of the full problem: (S theta - g)/m + mu delta = 0, with S theta - g = S B w - (g - S delta).
-        kkt = SBw - resid_g
-        kkt += (m * mu) * delta
-        scale = float(S2.trace()) * math.sqrt(float(theta @ theta)) + gnorm
-        if not math.sqrt(float(kkt @ kkt)) <= _KKT_TOL * scale:
-            return None
+    Ct = dtrtrs(Lm, SB.T, lower=1)[0]  # (k, d)
+    u = dtrtrs(Lm, Btg, lower=1)[0]
+    A = S2 - Ct.T @ Ct
+    A *= 1.0 / m
+    b = g1 - u @ Ct
+    b *= 1.0 / m
+    gnorm = math.sqrt(float(g1 @ g1))
+    bnorm = math.sqrt(float(b @ b))
+    if not bnorm > _B_NOISE * gnorm / m:
+        return None
+    tr = solve_psd_trust_region(A, b, r, null_frame=B, singular=m < d, certify=False)
+    if tr is None:
+        return None
+    delta, mu, on_boundary = tr.x, tr.multiplier, tr.on_boundary
+    resid_g = g1 - S2 @ delta
+    w = dpotrs(Lm, B.T @ resid_g, lower=1)[0]
+    SBw = SB @ w
+    theta = B @ w
+    theta += delta
+    # KKT of the full problem: (S theta - g)/m + mu delta = 0, with S theta - g = S B w - (g - S delta).
+    kkt = SBw - resid_g
+    kkt += (m * mu) * delta
+    scale = float(S2.trace()) * math.sqrt(float(theta @ theta)) + gnorm
+    if not math.sqrt(float(kkt @ kkt)) <= _KKT_TOL * scale:
+        return None
     quad = float(theta @ (S2 @ theta))
     objective = max(yyv - 2.0 * float(theta @ g1) + quad, 0.0) / m
     return FineTuneSolution(w=w[None], delta=delta[None], theta=theta[None],

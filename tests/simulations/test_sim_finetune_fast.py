@@ -159,12 +159,13 @@ def test_lean_path_matches_cvxpy(d, k, m, r, seed):
 def test_zero_radius_is_the_head_only_step(d, k, m):
     X, y, B = _data(2, d, k, m)
     S, g, yy = _stats(X, y)
-    ref = _finetune_batched(S, g, yy, B, m, radius=0.0)
-    lean = _finetune_single(S, g, yy, B, m, 0.0)
-    assert lean is not None
-    _assert_same(lean, ref, yy, m)
-    _assert_same(head_only_step(S, g, yy, B, m), ref, yy, m)
-    assert np.all(lean.delta == 0) and lean.on_boundary[0]
+    ref = head_only_step(S, g, yy, B, m)
+    _assert_same(finetune_step(S, g, yy, B, m, radius=0.0), ref, yy, m)
+    _assert_same(finetune_step(S, g, yy, B, m, penalty=np.inf), ref, yy, m)
+    assert _finetune_single(S, g, yy, B, m, 0.0) is None  # not the lean path's business
+    w_ref = np.linalg.lstsq(X @ B, y, rcond=None)[0]
+    np.testing.assert_allclose(ref.w[0], w_ref, rtol=1e-8, atol=1e-10 * max(1.0, np.abs(w_ref).max()))
+    assert np.all(ref.delta == 0) and ref.on_boundary[0]
 
 
 @pytest.mark.parametrize("d,k,m", [(20, 2, 40), (10, 3, 6), (12, 4, 3), (100, 5, 100)])
