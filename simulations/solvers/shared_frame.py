@@ -148,9 +148,10 @@ def _step_solver(S, g, yy, n, radius, penalty, spectra, steps="spectra") -> Call
     return solve
 
 
-def _run(S, g, yy, n, frame, solve, max_iter, tol):
+def _run(S, g, n, frame, step, solve, max_iter, tol):
+    """Alternating sweeps from ``frame`` (whose step is ``step``, or ``None`` to solve it)."""
     k = frame.shape[1]
-    step = solve(frame)
+    step = solve(frame) if step is None else step
     history = [float(step.objective.mean())]
     converged = False
     omega = 1.0
@@ -200,7 +201,7 @@ def _riemannian_gradient(S: np.ndarray, g: np.ndarray, n: int, frame: np.ndarray
     return G - frame @ (frame.T @ G)
 
 
-def _refine(S, g, n, yy, frame, step, solve, max_iter, tol, memory=_LBFGS_MEMORY):
+def _refine(S, g, n, frame, step, solve, max_iter, tol, memory=_LBFGS_MEMORY):
     r"""Riemannian L-BFGS on :math:`f(B)` from ``frame`` (whose step is ``step``).
 
     Directions from the two-loop recursion over the last ``memory`` pairs
@@ -351,12 +352,12 @@ def fit_shared_frame(
     runs = []
     for frame0 in inits:
         budget = max_iter if (len(inits) == 1 and method == "alternating") else min(screen_iter, max_iter)
-        runs.append(_run(S, g, yy, n, orthonormal_frame(frame0), solve, budget, tol))
+        runs.append(_run(S, g, n, orthonormal_frame(frame0), None, solve, budget, tol))
     screened = tuple(float(run[2][-1]) for run in runs)
     frame, step, history, it, converged = min(runs, key=lambda run: run[2][-1])
     if it < max_iter and (method == "lbfgs" or not converged):
-        more_run = _refine if method == "lbfgs" else _run_alternating
-        frame, step, more, extra, converged = more_run(S, g, n, yy, frame, step, solve, max_iter - it, tol)
+        more_run = _refine if method == "lbfgs" else _run
+        frame, step, more, extra, converged = more_run(S, g, n, frame, step, solve, max_iter - it, tol)
         history = np.concatenate([history, more[1:]])
         it += extra
     return SharedFrameFit(
@@ -369,8 +370,3 @@ def fit_shared_frame(
         history=history,
         init_objectives=screened,
     )
-
-
-def _run_alternating(S, g, n, yy, frame, step, solve, max_iter, tol):
-    """More alternating sweeps from ``frame`` (the ``"alternating"`` continuation)."""
-    return _run(S, g, yy, n, frame, solve, max_iter, tol)
