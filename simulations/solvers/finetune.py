@@ -168,16 +168,8 @@ def finetune_step(
     return _finetune_batched(S, g, yy, B, count, radius=radius, penalty=penalty)
 
 
-def _finetune_batched(
-    S: np.ndarray,
-    g: np.ndarray,
-    yy: np.ndarray,
-    B: np.ndarray,
-    count: int,
-    *,
-    radius: float | None = None,
-    penalty: float | None = None,
-) -> FineTuneSolution:
+def _finetune_batched(S: np.ndarray, g: np.ndarray, yy: np.ndarray, B: np.ndarray, count: int, *,
+                      radius: float | None = None, penalty: float | None = None) -> FineTuneSolution:
     r"""The eigendecomposition path of :func:`finetune_step` (any batch, both forms, :math:`\delta \ne 0`)."""
     A, b, Minv = _profile(S, g, B, count)
     if radius is not None:

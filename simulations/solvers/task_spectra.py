@@ -125,7 +125,17 @@ def task_spectra(S: np.ndarray) -> TaskSpectra:
 
 
 class _SpectralStepper:
-    """Per-task spectra and warm-start state shared by the steppers of both forms."""
+    """Per-task spectra and warm-start state shared by the steppers of both forms.
+
+    Parameters
+    ----------
+    S, g, yy : ndarray
+        Sufficient statistics, shapes (T, d, d), (T, d), (T,).
+    n : int
+        Samples per task.
+    spectra : TaskSpectra
+        :func:`task_spectra` of ``S``.
+    """
 
     def __init__(self, S: np.ndarray, g: np.ndarray, yy: np.ndarray, n: int, spectra: TaskSpectra) -> None:
         self.S, self.g, self.yy, self.n = S, g, yy, n
@@ -248,14 +258,10 @@ class ConstrainedStepper(_SpectralStepper):
 
     Parameters
     ----------
-    S, g, yy : ndarray
-        Sufficient statistics, shapes (T, d, d), (T, d), (T,).
-    n : int
-        Samples per task.
+    S, g, yy, n, spectra
+        As for the base class: statistics, samples per task, :func:`task_spectra` of ``S``.
     radius : float
         :math:`r > 0`.
-    spectra : TaskSpectra
-        :func:`task_spectra` of ``S``.
 
     Notes
     -----
@@ -315,22 +321,18 @@ class ConstrainedStepper(_SpectralStepper):
 
         lo = self.mu_floor[idx]
         start = np.where(self.mu[idx] > lo, self.mu[idx], np.maximum(1.0 / r, 2.0 * lo))
-        th, mu, done = self._bracketed_root(C, idx, lo, start, newton)
-        return th, mu, done
+        return self._bracketed_root(C, idx, lo, start, newton)
+
 
 class PenalizedStepper(_SpectralStepper):
     r"""The penalised step :math:`\min_{w,\delta}\frac1n\|y - X(Bw+\delta)\|^2 + \rho\|\delta\|` of every task.
 
     Parameters
     ----------
-    S, g, yy : ndarray
-        Sufficient statistics, shapes (T, d, d), (T, d), (T,).
-    n : int
-        Samples per task.
+    S, g, yy, n, spectra
+        As for the base class: statistics, samples per task, :func:`task_spectra` of ``S``.
     penalty : float
         :math:`\rho > 0` (finite).
-    spectra : TaskSpectra
-        :func:`task_spectra` of ``S``.
 
     Notes
     -----
