@@ -95,7 +95,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg.blas import dsyr, dsyrk
 from scipy.linalg.lapack import dpotrf, dpotrs
-from scipy.special import expit, xlogy
+from scipy.special import xlogy
+
+from ..losses import sigmoid, softplus
 
 __all__ = ["BallStepResult", "solve_logistic_ball", "interior_split"]
 
@@ -241,7 +243,7 @@ def solve_logistic_ball(
     Xs = X * (-y)[:, None]  # rows -y_i x_i: margins u = Xs theta
     Xst = Xs.T / m  # g = Xst p; H = (Xst * p (1 - p)) Xs
     inv_m = 1.0 / m
-    zero_m, mean_w = np.zeros(m), np.full(m, inv_m)  # L = logaddexp(0, u) . mean_w
+    mean_w = np.full(m, inv_m)  # L = softplus(u) . mean_w
     has_B = B is not None
     c = float(head_bound)
     rho = float(radius)
@@ -337,11 +339,11 @@ def solve_logistic_ball(
     if theta0 is None:
         theta, dl, boundary = np.zeros(d), np.zeros(d), False
         head = np.zeros(B.shape[1]) if has_B else None
-        u, L = zero_m, math.log(2.0)
+        u, L = np.zeros(m), math.log(2.0)
     else:
         theta, head, dl, boundary = project(np.asarray(theta0, dtype=float))
         u = Xs.dot(theta)
-        L = np.logaddexp(zero_m, u).dot(mean_w)
+        L = softplus(u).dot(mean_w)
     certified = False
     gap = math.inf
     n_newton = 0
@@ -349,7 +351,7 @@ def solve_logistic_ball(
     best, stalled = math.inf, 0
     factor = None  # Cholesky factor of the last boundary Newton step (for chord steps)
     for _ in range(max_iter):
-        p = expit(u)
+        p = sigmoid(u)
         g = Xst.dot(p)
         gg = g.dot(g)
         gdl = g.dot(dl) if boundary else 0.0
@@ -374,7 +376,7 @@ def solve_logistic_ball(
             if chord is not None and chord[1] >= 0.0:
                 trial, head_t, dl_t, bnd_t = project(theta + chord[0])
                 ut = Xs.dot(trial)
-                Lt = np.logaddexp(zero_m, ut).dot(mean_w)
+                Lt = softplus(ut).dot(mean_w)
                 if Lt <= L + 1e-15 * (1.0 + abs(L)):
                     decrease = L - Lt
                     theta, head, dl, boundary, u, L = trial, head_t, dl_t, bnd_t, ut, Lt
@@ -409,7 +411,7 @@ def solve_logistic_ball(
         while True:
             trial, head_t, dl_t, bnd_t = project(theta + step if t == 1.0 else theta + t * step)
             ut = Xs.dot(trial)
-            Lt = np.logaddexp(zero_m, ut).dot(mean_w)
+            Lt = softplus(ut).dot(mean_w)
             slope = g.dot(trial - theta)
             if Lt <= L + _ARMIJO * min(slope, 0.0) + slack:
                 break
@@ -429,7 +431,7 @@ def solve_logistic_ball(
             dl_t = dl * (rho / math.sqrt(dl.dot(dl)))
             theta, dl, boundary = theta + (dl_t - dl), dl_t, True
             u = Xs.dot(theta)
-            L = np.logaddexp(zero_m, u).dot(mean_w)
+            L = softplus(u).dot(mean_w)
             continue
         if t == 1.0 and L - Lt > _FAST * L:
             du = ut - u
@@ -441,7 +443,7 @@ def solve_logistic_ball(
                 while t < 2.0 ** 40 and (boundary or not bnd_t):
                     trial2, head2, dl2, bnd2 = project(theta + 2.0 * t * step)
                     u2 = Xs.dot(trial2)
-                    L2 = np.logaddexp(zero_m, u2).dot(mean_w)
+                    L2 = softplus(u2).dot(mean_w)
                     if not L2 < Lt - slack:
                         break
                     t, trial, head_t, dl_t, bnd_t, ut, Lt = 2.0 * t, trial2, head2, dl2, bnd2, u2, L2
