@@ -216,7 +216,7 @@ def test_penalized_stepper_equals_the_exact_step(d, k, T, n, penalty, fallbacks)
         sol = stepper(B)
         assert fallbacks == []  # every task solved on the spectra (a fallback would hide a fault)
         ref = finetune_step(S, g, yy, B, n, penalty=penalty)
-        _assert_same(sol, ref, rtol=1e-8)
+        _assert_same(sol, ref)
         # The reported objective includes the penalty.
         np.testing.assert_allclose(
             sol.objective, mean_squared_error(S, g, yy, sol.theta, n) + penalty * np.linalg.norm(sol.delta, axis=1),
