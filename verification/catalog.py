@@ -7,7 +7,7 @@ pass a hand-made :class:`Catalog`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 __all__ = ["REQUIRED", "Catalog", "default_catalog"]
@@ -28,7 +28,6 @@ class Catalog:
 
     settings: Mapping[str, Mapping[str, object]]
     learners: tuple[str, ...]
-    docs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: ``resolve(setting, given) -> dict``: validate the given parameters and
     #: fill defaults (raising ``ValueError`` naming the parameter), or None.
     resolve: Callable[[str, Mapping[str, Any]], dict] | None = None
@@ -42,13 +41,7 @@ class Catalog:
 
 def _default_of(param) -> object:
     """Default of a ``simulations`` Parameter, or REQUIRED."""
-    required = getattr(param, "required", None)
-    if required is not None:
-        return REQUIRED if required else getattr(param, "default", None)
-    default = getattr(param, "default", REQUIRED)
-    if default is REQUIRED or "required" in type(default).__name__.lower():
-        return REQUIRED
-    return default
+    return REQUIRED if param.required else param.default
 
 
 def _resolver(simulations) -> Callable[[str, Mapping[str, Any]], dict]:
@@ -62,11 +55,10 @@ def default_catalog() -> Catalog:
     """Build the catalog from the installed :mod:`simulations` package."""
     import simulations  # lazy: simulations may be absent while developing
 
-    settings, docs = {}, {}
+    settings = {}
     for name in simulations.SETTINGS:
         params = simulations.get_setting(name).PARAMETERS
         settings[name] = {p: _default_of(spec) for p, spec in params.items()}
-        docs[name] = {p: getattr(spec, "doc", "") for p, spec in params.items()}
     hyper = {name: tuple(cls.HYPERPARAMETERS) for name, cls in simulations.LEARNERS.items()}
-    return Catalog(settings=settings, learners=tuple(simulations.LEARNERS), docs=docs,
+    return Catalog(settings=settings, learners=tuple(simulations.LEARNERS),
                    resolve=_resolver(simulations), hyperparameters=hyper)

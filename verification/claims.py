@@ -77,10 +77,6 @@ class ValidatedClaim:
         return self.claim.id
 
     @property
-    def per_replicate(self) -> bool:
-        return any(n in REPLICATE_NAMES for n in self.expression.names)
-
-    @property
     def n_tests(self) -> int:
         return 1 if self.claim.check in RATE_CHECKS else len(self.points)
 

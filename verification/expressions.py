@@ -12,8 +12,9 @@ cannot run code.  Allowed are: numbers, the names passed as ``allowed``,
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import sympy
@@ -49,6 +50,17 @@ class BoundExpression:
     names: tuple[str, ...]
     _symbols: tuple[sympy.Symbol, ...] = field(repr=False, default=())
 
+    @functools.cached_property
+    def _function(self) -> Callable[..., Any]:
+        """The expression compiled once by ``sympy.lambdify`` (numpy), in the order of ``names``."""
+        return sympy.lambdify(self._symbols, self.expr, modules="numpy")
+
+    def __getstate__(self) -> dict:
+        """Pickle without the compiled function (it is rebuilt on first use)."""
+        state = dict(self.__dict__)
+        state.pop("_function", None)
+        return state
+
     def evaluate(self, values: Mapping[str, object]) -> np.ndarray:
         """Evaluate on ``values`` (scalars or arrays, broadcast together).
 
@@ -60,9 +72,8 @@ class BoundExpression:
         args = [np.asarray(values[n], dtype=float) for n in self.names]
         shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
         args = [np.broadcast_to(a, shape).astype(float) for a in args]
-        func = sympy.lambdify(self._symbols, self.expr, modules="numpy")
         with np.errstate(all="ignore"):
-            out = np.asarray(func(*args), dtype=float)
+            out = np.asarray(self._function(*args), dtype=float)
         return np.broadcast_to(out, shape).astype(float)
 
     def latex(self) -> str:

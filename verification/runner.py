@@ -32,14 +32,14 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from . import stats
-from .backends import Backend, SerialBackend, available_cores, make_backend
+from .backends import Backend, available_cores, make_backend
 from .checks import PointSample, apply_decisions, run_check
 from .claims import REPLICATE_NAMES, ValidatedClaim, evaluate_bound
 from .progress import Progress
 from .store import (ResultsStore, StoredReplicate, code_digest, point_identity, point_key,
                     replicate_key)
 
-__all__ = ["DEFAULT_ALPHA", "point_seed", "replicate_seed", "simulate_claim", "run_claims",
+__all__ = ["DEFAULT_ALPHA", "point_seed", "run_claims",
            "PointJob", "Batch", "BatchResult", "run_batch", "point_frame", "plan_batches"]
 
 DEFAULT_ALPHA = 1e-3
@@ -55,17 +55,6 @@ def point_seed(run_seed: int, claim_id: str, index: int) -> np.random.SeedSequen
     """Seed of sweep point ``index`` of ``claim_id`` in a run seeded ``run_seed``."""
     return np.random.SeedSequence(int(run_seed),
                                   spawn_key=(zlib.crc32(claim_id.encode()), int(index)))
-
-
-def replicate_seed(point: np.random.SeedSequence, rep: int) -> np.random.SeedSequence:
-    """Seed of replicate ``rep`` of a point seeded ``point`` (its child ``rep``).
-
-    Equal to ``simulations.seeding.child_seed(point, rep)``, the seed
-    ``run_monte_carlo(..., seed=point)`` gives its replicate ``rep``.
-    """
-    return np.random.SeedSequence(entropy=point.entropy,
-                                  spawn_key=tuple(point.spawn_key) + (int(rep),),
-                                  pool_size=point.pool_size)
 
 
 def _default_monte_carlo() -> Callable:
@@ -158,10 +147,11 @@ def run_batch(batch: Batch) -> BatchResult:
     with threadpool_limits(limits=batch.blas_threads, user_api="blas"):
         if batch.monte_carlo is None:
             from simulations import make_setting, run_replicate  # lazy
+            from simulations.seeding import child_seed
 
             setting = make_setting(job.setting, job.params)
             lp = job.learner_params or None
-            rows = {r: run_replicate(setting, list(job.learners), replicate_seed(job.seed, r),
+            rows = {r: run_replicate(setting, list(job.learners), child_seed(job.seed, r),
                                      r, lp) for r in batch.reps}
         else:
             extra = {"learner_params": job.learner_params} if job.learner_params else {}
@@ -340,9 +330,6 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
 
     def finish_point(ci: int, pi: int) -> None:
         st = states[ci]
-        if st.errors:
-            st.rows[pi] = {}
-            return
         try:
             st.samples[pi] = _point_sample(st.vc, pi, point_frame(st.rows[pi], st.jobs[pi].reps))
         except Exception as exc:
@@ -416,26 +403,6 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
         out.append(ClaimSamples(st.vc, [st.samples[i][0] for i in pts],
                                 [st.samples[i][1] for i in pts], st.elapsed))
     return out, stats_
-
-
-def simulate_claim(vc: ValidatedClaim, seed: int = 0,
-                   monte_carlo: Callable | None = None,
-                   on_point: Callable[[int], None] | None = None) -> ClaimSamples:
-    """Run the Monte Carlo of every sweep point of one claim, serially.
-
-    ``on_point(reps)`` is called after each sweep point with its replicate
-    count.  A simulator error raises (as it did from the point's Monte Carlo
-    call).
-    """
-    def on_batch(ci: int, n: int, complete: bool) -> None:
-        if on_point is not None:
-            on_point(n)
-
-    batch = max(vc.claim.reps, 1)         # one batch per point
-    [cs], _ = _simulate([vc], seed, monte_carlo, SerialBackend(), None, False, batch, on_batch)
-    if cs.error is not None:
-        raise RuntimeError(cs.error)
-    return cs
 
 
 def _claim_header(vc: ValidatedClaim) -> dict:

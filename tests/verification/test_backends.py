@@ -5,7 +5,6 @@ import copy
 import os
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,9 +13,8 @@ from verification.backends import (BackendError, DaskBackend, ProcessBackend, Se
                                    make_backend, worker_info)
 from verification.catalog import default_catalog
 from verification.claims import Claim
-from verification.runner import (Batch, _jobs, point_frame, replicate_seed, run_batch,
+from verification.runner import (Batch, _jobs, point_frame, run_batch,
                                  run_claims)
-from simulations.seeding import child_seed
 
 TIMING = ("fit_time", "adapt_time")
 LINEAR = dict(d=6, k=2, T=4, n=12, sigma=1.0)
@@ -69,15 +67,6 @@ def strip(run: dict) -> dict:
 @pytest.fixture(scope="module")
 def reference(claims):
     return run_claims(claims, seed=5, backend="serial")
-
-
-def test_replicate_seed_is_child_seed():
-    def point():
-        return np.random.SeedSequence(3, spawn_key=(11, 2))
-    for r in (0, 1, 17):
-        a = replicate_seed(point(), r).generate_state(8)
-        assert np.array_equal(a, child_seed(point(), r).generate_state(8))
-        assert np.array_equal(a, point().spawn(r + 1)[r].generate_state(8))
 
 
 @pytest.mark.parametrize("claim_index", [0, 1, 2])

@@ -164,7 +164,7 @@ def test_html_embeds_figures_and_needs_no_network(report, results):
     assert base64.b64encode(disk).decode() in text          # the same figure as on disk
 
 
-def test_html_escapes_text(results, tmp_path):
+def test_html_escapes_text(results, tmp_path, fast_figures):
     evil = copy.deepcopy(results)
     evil["claims"][0]["id"] = "x<script>alert(1)</script>&|"
     evil["claims"][0]["statement"] = "<b>bold</b> & more"

@@ -92,22 +92,10 @@ def test_results_json_has_provenance(tmp_path, catalog, monte_carlo):
         assert key in entry
 
 
-def test_cli_exit_codes(tmp_path, toy_env, capsys):
-    assert main(["verify", "--with-builtin", "--out", str(tmp_path)]) == 2
-    assert "--with-builtin needs --claims-file" in capsys.readouterr().err
+def test_cli_seed_reaches_results(tmp_path, toy_env):
     f = tmp_path / "c.toml"
     f.write_text('[[claim]]\nid="a"\nsetting="linear"\nlearner="oracle"\ncheck="upper-mean"\n'
                  'bound="k/m"\nreps=50\n[claim.params]\nd=5\nk=2\nT=3\nn=10\nm=20\n')
-    assert main(["verify", "--claims-file", str(f), "--claims", "zzz*",
-                 "--out", str(tmp_path / "o")]) == 2
-    assert "no claim matches" in capsys.readouterr().err
     assert main(["verify", "--claims-file", str(f), "--claims", "a",
                  "--out", str(tmp_path / "o"), "--seed", "3", "--quiet"]) == 0
     assert json.loads((tmp_path / "o" / "results.json").read_text())["seed"] == 3
-    assert main(["nonsense"]) == 2
-    assert main(["--help"]) == 0
-
-
-def test_cli_list(capsys):
-    assert main(["list", "claims"]) == 0
-    assert "c1-finetune-oracle" in capsys.readouterr().out
