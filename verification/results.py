@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .report.tables import slope_text
+
 __all__ = ["SCHEMA", "provenance", "build_results", "write_results",
            "format_claim", "format_summary"]
 
@@ -143,8 +145,7 @@ def format_summary(results: dict) -> str:
         mtxt = f"margin {min(margins):.3g}..{max(margins):.3g}" if margins else ""
         fit = c.get("fit")
         if fit:
-            mtxt = (f"slope {fit['slope']:.3f} [{fit['slope_ci'][0]:.3f}, "
-                    f"{fit['slope_ci'][1]:.3f}]")
+            mtxt = slope_text(fit)
         lines.append(f"{c['status'].upper():5s} {c['id']:32s} {c['check']:13s} "
                      f"{mtxt}  ({c.get('elapsed_s', 0):.1f}s)")
     lines.append(f"{results['status'].upper()}: {len(results['claims'])} claims, "

@@ -12,7 +12,6 @@ the same rule, so the test has the power to catch a wrong implementation.
 import math
 
 import numpy as np
-import pytest
 
 from simulations import run_monte_carlo
 
