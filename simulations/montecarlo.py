@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from .columns import EXTRA_COLUMNS as _EXTRA_COLUMNS
 from .registry import get_learner, make_learner, make_setting
 from .seeding import SeedLike, as_seed_sequence, child_seed, generator
 from .settings import Setting
 
-__all__ = ["run_monte_carlo", "run_replicate", "RISK_COLUMNS", "DIAGNOSTIC_COLUMNS", "EXTRA_COLUMNS"]
+__all__ = ["run_monte_carlo", "run_replicate", "predictor_columns", "RISK_COLUMNS", "DIAGNOSTIC_COLUMNS", "EXTRA_COLUMNS"]
 
 RISK_COLUMNS = ("excess_risk", "insample_risk")
 DIAGNOSTIC_COLUMNS = (
@@ -35,23 +36,33 @@ DIAGNOSTIC_COLUMNS = (
     "fit_time",
     "adapt_time",
 )
-#: Columns that only some settings or learners produce; NaN where not produced.
-#: ``zero_one_excess`` (0-1 excess risk, classification settings), ``risk_se``
-#: (standard error of a test-sample risk estimate; 0 when exact),
-#: ``empirical_gap`` (target empirical loss of the predictor minus the
-#: truth's), ``head_constraint_active`` (||w|| = c_w), ``gd_radius``,
-#: ``grad_bound``, ``displacement``, ``gd_steps`` (gradient-descent fine-tuning:
-#: eta s G, the largest gradient norm G, ||theta_s - theta_0||, s).
-EXTRA_COLUMNS = (
-    "zero_one_excess",
-    "risk_se",
-    "empirical_gap",
-    "head_constraint_active",
-    "gd_radius",
-    "grad_bound",
-    "displacement",
-    "gd_steps",
-)
+#: Columns that only some settings or learners produce; NaN where not produced
+#: (documented one by one in :data:`simulations.columns.OPTIONAL_COLUMNS`).
+EXTRA_COLUMNS = _EXTRA_COLUMNS
+
+
+def _norm(value: Any) -> float:
+    """Euclidean (Frobenius) norm, NaN for ``None``."""
+    return float("nan") if value is None else float(np.linalg.norm(np.asarray(value, dtype=float)))
+
+
+def predictor_columns(learner: Any, target: Any) -> dict[str, float]:
+    """Norms of the adapted predictor, its declared class and the target truth.
+
+    ``head_norm``, ``delta_norm`` (of ``learner.head_``, ``learner.delta_``),
+    ``ft_radius``, ``ft_head_bound`` (of ``learner.fine_tuning_class()``) and
+    ``target_head_norm``, ``target_perturbation_norm`` (of the target truth's
+    ``head`` and ``perturbation``); see :data:`simulations.columns.OPTIONAL_COLUMNS`.
+    """
+    cls = learner.fine_tuning_class()
+    return {
+        "head_norm": _norm(getattr(learner, "head_", None)),
+        "delta_norm": _norm(getattr(learner, "delta_", None)),
+        "ft_radius": float(cls.radius),
+        "ft_head_bound": float(cls.head_bound),
+        "target_head_norm": _norm(getattr(target, "head", None)),
+        "target_perturbation_norm": _norm(getattr(target, "perturbation", None)),
+    }
 
 
 def run_replicate(
@@ -77,6 +88,7 @@ def run_replicate(
         t3 = time.perf_counter()
         evaluated = setting.evaluate(truth, target, data, learner)
         extra = {col: float("nan") for col in EXTRA_COLUMNS}
+        extra.update(predictor_columns(learner, target))
         extra.update(learner.diagnostics())
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(

@@ -43,6 +43,8 @@ __all__ = [
     "zero_one_excess_sphere",
     "logistic_insample_excess",
     "empirical_logistic_loss",
+    "sphere_fisher_coefficients",
+    "logistic_fisher_sphere",
 ]
 
 
@@ -228,3 +230,77 @@ def logistic_insample_excess(theta_hat: np.ndarray, theta: np.ndarray, X: np.nda
     r"""Fixed-design excess risk :math:`\frac1m\sum_i \mathrm{KL}(\sigma(x_i^\top\theta)\|\sigma(x_i^\top\hat\theta))`."""
     X = np.asarray(X)
     return float(np.mean(bernoulli_kl(X @ theta, X @ theta_hat)))
+
+
+def _sigmoid_slope(z: float) -> float:
+    r""":math:`\sigma'(z) = \sigma(z)\sigma(-z) = e^{-|z|}/(1 + e^{-|z|})^2` (no overflow)."""
+    e = math.exp(-abs(z))
+    return e / (1.0 + e) ** 2
+
+
+def sphere_fisher_coefficients(c: float, d: int) -> tuple[float, float]:
+    r"""Coefficients :math:`(\alpha, \beta)` of the logistic Fisher matrix for inputs on the unit sphere.
+
+    For :math:`t` one coordinate of a uniform unit vector of :math:`\mathbb{R}^d`
+    (density :math:`\propto (1 - t^2)^{(d-3)/2}`),
+
+    .. math:: \beta = E[\sigma'(ct)\,t^2],\qquad
+              \alpha = \frac{E[\sigma'(ct)(1 - t^2)]}{d - 1}\quad(d \ge 2;\ \alpha = 0 \text{ for } d = 1),
+
+    each by adaptive quadrature with the algebraic weight (both integrands are
+    even in :math:`t`).  For :math:`d = 1`, :math:`t = \pm 1` and
+    :math:`\beta = \sigma'(c)`.
+
+    Parameters
+    ----------
+    c : float
+        :math:`R\|\theta\|`, the largest logit of :math:`\theta` on the sphere of radius :math:`R`.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    (float, float)
+        :math:`(\alpha, \beta)`.
+    """
+    if d == 1:
+        return 0.0, _sigmoid_slope(c)
+    weight = (d - 3) / 2.0
+    beta = _sphere_even(lambda t: _sigmoid_slope(c * t) * t * t, weight)
+    alpha = _sphere_even(lambda t: _sigmoid_slope(c * t) * (1.0 - t * t), weight) / (d - 1)
+    return float(alpha), float(beta)
+
+
+def logistic_fisher_sphere(theta: np.ndarray, R: float) -> np.ndarray:
+    r"""Population Fisher matrix :math:`H = E[\sigma'(x^\top\theta)\,xx^\top]`, :math:`x` uniform on the sphere of radius :math:`R`.
+
+    Write :math:`x = R(t\,e + \sqrt{1 - t^2}\,u)`, :math:`e = \theta/\|\theta\|`,
+    :math:`u` uniform on the unit sphere of :math:`e^\perp` (independent of
+    :math:`t`, :math:`E[uu^\top] = (I - ee^\top)/(d - 1)`, :math:`E u = 0`).  Then
+    :math:`x^\top\theta = R\|\theta\|t` and
+
+    .. math:: H = R^2\big[\alpha\,(I - ee^\top) + \beta\,ee^\top\big]
+
+    with :math:`(\alpha, \beta)` of :func:`sphere_fisher_coefficients` at
+    :math:`c = R\|\theta\|`.  For :math:`\theta = 0`, :math:`H = (R^2/(4d))I`
+    (then :math:`\alpha = \beta = 1/(4d)` and :math:`e` does not matter).
+
+    Parameters
+    ----------
+    theta : ndarray, shape (d,)
+    R : float
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        Symmetric positive definite.
+    """
+    theta = np.asarray(theta, dtype=float)
+    d = theta.shape[0]
+    norm = float(np.linalg.norm(theta))
+    alpha, beta = sphere_fisher_coefficients(R * norm, d)
+    if norm == 0.0:
+        return (R * R * beta) * np.eye(d)
+    e = theta / norm
+    P = np.outer(e, e)
+    return R * R * (alpha * (np.eye(d) - P) + beta * P)

@@ -14,7 +14,11 @@ with standard error ``risk_se`` = sample standard deviation / :math:`\sqrt N`.
 ``insample_risk`` is the same mean over the target design,
 ``empirical_gap`` the target empirical loss of :math:`\hat f` minus that of
 :math:`f^*`, ``sin_theta_max`` the sine of the largest principal angle between
-the row spaces of the learned and the true first layers.
+the row spaces of the learned and the true first layers.  The reference
+columns of the learner's declared class (``baseline_excess``,
+``baseline_insample``, ``fw_gap``, ``expected_excess``, ``expected_insample``)
+are computed by :mod:`simulations.network_reference` and added by the
+setting's ``evaluate``.
 """
 
 from __future__ import annotations

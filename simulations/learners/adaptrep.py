@@ -31,7 +31,7 @@ from ..solvers.finetune import finetune_step
 from ..solvers.shared_frame import METHODS, fit_shared_frame
 from ..solvers.spectral import initial_frames
 from ..solvers.task_spectra import task_spectra
-from .base import Learner, target_statistics
+from .base import FineTuningClass, Learner, target_statistics
 
 __all__ = ["AdaptRep", "FRAME_FIT_PARAMETERS"]
 
@@ -136,6 +136,14 @@ class AdaptRep(_FrameLearner):
         self.n_source_samples_ = n
         self.n_tasks_ = T
         return self
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """Constrained form: the exact minimiser over :math:`\\{\\hat Bw + \\delta : \\|\\delta\\| \\le r\\}`; penalised: no constraint."""
+        self._check_fitted()
+        p = self._validated()
+        if p["form"] == "constrained":
+            return FineTuningClass(frame=self.representation_, radius=float(p["radius"]), estimator="erm")
+        return FineTuningClass(frame=self.representation_, estimator="penalized")
 
     def adapt(self, target: TargetData) -> "AdaptRep":
         p = self._validated_for_target(target)

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 import numpy as np
@@ -29,7 +30,42 @@ from ..parameters import Parameter, resolve_parameters
 from ..settings.base import SourceData, TargetData
 from ..solvers.linalg import orthonormal_frame
 
-__all__ = ["Learner", "NotFittedError", "target_statistics"]
+__all__ = ["Learner", "NotFittedError", "FineTuningClass", "target_statistics"]
+
+
+@dataclass(frozen=True)
+class FineTuningClass:
+    r"""The set a learner declares its target predictor to lie in, and how it picks a member.
+
+    The class is :math:`\{\hat B w + \delta : \|w\| \le c_w,\ \|\delta\| \le r\}`
+    (linear and logistic families; for networks :math:`w^\top\operatorname{relu}((\hat W + \Delta)x)`
+    with :math:`\|\Delta\|_F \le r`).  It is what the bounds' premises refer to:
+    the simulator checks per replicate that the learned predictor lies in it
+    (``delta_norm <= ft_radius``, ``head_norm <= ft_head_bound``) and, for
+    ``estimator="erm"``, that it is the exact empirical minimiser over it
+    (``fw_gap``), with code independent of the learner's solver.
+
+    Attributes
+    ----------
+    frame : ndarray or None
+        The representation (d x k frame, or the k x d first layer); ``None``
+        for learners without one, whose class is the ball
+        :math:`\|\theta\| \le r` (``r = inf``: all of :math:`\mathbb{R}^d`).
+    head_bound : float
+        :math:`c_w` (``inf``: unconstrained head).
+    radius : float
+        :math:`r` (``inf``: unconstrained perturbation).
+    estimator : str
+        ``"erm"``: exact empirical risk minimiser over the class;
+        ``"gd"``: gradient steps from the head fit (not a minimiser; the
+        radius is then what gradient descent reached, see ``gd_radius``);
+        ``"penalized"``: a penalised form (the class is not a constraint).
+    """
+
+    frame: np.ndarray | None
+    head_bound: float = float("inf")
+    radius: float = float("inf")
+    estimator: str = "erm"
 
 
 def target_statistics(target: TargetData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,6 +120,14 @@ class Learner:
     def diagnostics(self) -> dict[str, Any]:
         """Extra per-replicate columns of this learner (e.g. ``head_constraint_active``); none by default."""
         return {}
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The class the target predictor lies in (see :class:`FineTuningClass`); learners override.
+
+        The default: no representation, an unconstrained exact minimiser.
+        """
+        self._check_fitted()
+        return FineTuningClass(frame=None)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions ``X @ theta_`` of the adapted target predictor."""

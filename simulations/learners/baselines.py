@@ -17,7 +17,7 @@ import numpy as np
 from ..parameters import Parameter, validate_float
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step, mean_squared_error
-from .base import Learner, target_statistics
+from .base import FineTuningClass, Learner, target_statistics
 
 __all__ = ["TargetOnly", "Oracle"]
 
@@ -68,6 +68,11 @@ class Oracle(Learner):
             raise ValueError(f"learner {self.name!r}: parameters 'frame' (the true B*) and 'radius' (a real >= 0) must be set")
         self._set_without_source_fit(self._true_frame(p["frame"], sources.dim))
         return self
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The exact minimiser over the true frame's class of radius ``radius``."""
+        self._check_fitted()
+        return FineTuningClass(frame=self.representation_, radius=float(self._validated()["radius"]))
 
     def adapt(self, target: TargetData) -> "Oracle":
         p = self._validated_for_target(target)

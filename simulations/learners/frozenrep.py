@@ -17,7 +17,7 @@ from ..parameters import Parameter, validate_choice, validate_float
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step, head_only_step
 from .adaptrep import FRAME_FIT_PARAMETERS, _FrameLearner
-from .base import target_statistics
+from .base import FineTuningClass, target_statistics
 
 __all__ = ["FrozenRep"]
 
@@ -54,6 +54,11 @@ class FrozenRep(_FrameLearner):
     def fit(self, sources: SourceData) -> "FrozenRep":
         self._fit_frame(sources, self._validated(), radius=0.0)
         return self
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The exact minimiser over the frozen frame's class: radius 0 (head only) or ``radius`` (``'finetune'``)."""
+        self._check_fitted()
+        return FineTuningClass(frame=self.representation_, radius=float(self._target_step_radius(self._validated())))
 
     def adapt(self, target: TargetData) -> "FrozenRep":
         p = self._validated_for_target(target)

@@ -36,7 +36,7 @@ from ..settings.base import SourceData, TargetData
 from ..solvers.gradient_descent import GDPath, gd_finetune, smoothness
 from ..solvers.logistic_finetune import ACTIVE_RTOL, logistic_finetune_step
 from .adaptrep import AdaptRep
-from .base import Learner
+from .base import FineTuningClass, Learner
 from .frozenrep import FrozenRep
 from .logistic import LogisticAdaptRep, LogisticFrozenRep
 
@@ -101,6 +101,12 @@ class GDFineTune(Learner):
 
     def _head_bound(self, p: dict) -> float:
         return np.inf
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """Gradient steps from the head fit: heads bounded by :math:`c_w` (if any), the perturbation by what the steps reach."""
+        self._check_fitted()
+        return FineTuningClass(frame=self.representation_, head_bound=float(self._head_bound(self._validated())),
+                               estimator="gd")
 
     def _initial_head(self, target: TargetData, B: np.ndarray, head_bound: float) -> np.ndarray:
         w = np.linalg.lstsq(target.X @ B, target.y, rcond=None)[0]

@@ -32,7 +32,7 @@ from ..settings.base import SourceData, TargetData
 from ..solvers.logistic_finetune import LogisticStepSolution, logistic_finetune_step
 from ..solvers.logistic_shared_frame import fit_logistic_frame
 from ..solvers.spectral import initial_frames
-from .base import Learner
+from .base import FineTuningClass, Learner
 from .baselines import Oracle
 
 __all__ = ["LogisticAdaptRep", "LogisticFrozenRep", "LogisticTargetOnly", "LogisticOracle", "LOGISTIC_FIT_PARAMETERS"]
@@ -69,6 +69,13 @@ class _LogisticLearner(Learner):
     def _target_radius(self, p: dict) -> float:
         """Fine-tuning radius :math:`r` of the target step: ``radius`` (FROZENREP overrides)."""
         return p["radius"]
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The exact minimiser over :math:`\\{\\hat Bw + \\delta : \\|w\\| \\le c_w, \\|\\delta\\| \\le r\\}` (convex)."""
+        self._check_fitted()
+        p = self._validated()
+        return FineTuningClass(frame=self.representation_, head_bound=float(p["c_w"]),
+                               radius=float(self._target_radius(p)))
 
     def adapt(self, target: TargetData) -> "_LogisticLearner":
         r"""ADAPTREP's target step on the fitted frame: :math:`\min_{\|w\|\le c_w,\|\delta\|\le r}\hat L(\hat Bw + \delta)`."""
@@ -159,6 +166,11 @@ class LogisticTargetOnly(_LogisticLearner):
         self._need(p, "norm_bound")
         self._set_without_source_fit(None)
         return self
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The exact minimiser over the ball :math:`\\|\\theta\\| \\le c_\\theta` (``norm_bound``)."""
+        self._check_fitted()
+        return FineTuningClass(frame=None, radius=float(self._validated()["norm_bound"]))
 
     def adapt(self, target: TargetData) -> "LogisticTargetOnly":
         self._check_fitted()

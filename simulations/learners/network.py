@@ -29,7 +29,7 @@ from ..losses import LOSSES, Loss
 from ..parameters import Parameter, validate_choice, validate_float, validate_int
 from ..settings.base import SourceData, TargetData
 from ..solvers.network_fit import NetworkFit, finetune_network, fit_head, fit_network_sources, gd_network, initial_layers
-from .base import Learner, NotFittedError
+from .base import FineTuningClass, Learner, NotFittedError
 
 __all__ = ["NetworkAdaptRep", "NetworkFrozenRep", "NetworkTargetOnly", "NetworkOracle", "NetworkGDFineTune"]
 
@@ -87,6 +87,18 @@ class _NetworkLearner(Learner):
     def _target_radius(self, p: dict) -> float:
         """Fine-tuning radius :math:`r` of the target step: ``radius`` (FROZENREP overrides)."""
         return p["radius"]
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """:math:`\\{w^\\top\\operatorname{relu}((\\hat W + \\Delta)x) : \\|w\\| \\le c_w, \\|\\Delta\\|_F \\le r\\}`.
+
+        The head-only step (``r = 0``) is convex and solved exactly (``"erm"``);
+        with ``r > 0`` the step is non-convex and returns a stationary point (``"local"``).
+        """
+        self._check_fitted()
+        p = self._validated()
+        radius = float(self._target_radius(p))
+        return FineTuningClass(frame=self.layer_, head_bound=float(p["c_w"]), radius=radius,
+                               estimator="erm" if radius == 0 else "local")
 
     def adapt(self, target: TargetData) -> "_NetworkLearner":
         r"""ADAPTREP's target step on the fitted layer: :math:`\min_{\|w\|\le c_w,\|\Delta\|_F\le r}\hat L`."""
@@ -187,6 +199,11 @@ class NetworkTargetOnly(_NetworkLearner):
         self._set_without_source_fit(None)
         return self
 
+    def fine_tuning_class(self) -> FineTuningClass:
+        """The whole network trained on the target (no representation; non-convex, a stationary point)."""
+        self._check_fitted()
+        return FineTuningClass(frame=None, head_bound=float(self._validated()["c_w"]), estimator="local")
+
     def adapt(self, target: TargetData) -> "NetworkTargetOnly":
         self._check_fitted()
         p = self._validated()
@@ -285,6 +302,11 @@ class NetworkGDFineTune(_NetworkLearner):
             self._need(p, "radius")
         self._fit_layer(sources, p, p["radius"] if p["source"] == "adaptrep" else 0.0)
         return self
+
+    def fine_tuning_class(self) -> FineTuningClass:
+        """Gradient steps on :math:`(w, \\Delta)` from the head fit on the source layer."""
+        self._check_fitted()
+        return FineTuningClass(frame=self.layer_, head_bound=float(self._validated()["c_w"]), estimator="gd")
 
     def adapt(self, target: TargetData) -> "NetworkGDFineTune":
         self._check_fitted()

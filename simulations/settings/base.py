@@ -21,7 +21,7 @@ from ..parameters import Parameter, resolve_parameters
 
 __all__ = [
     "SourceData", "TargetData", "SourceTruth", "TargetTruth", "Setting",
-    "check_rank", "check_covariance", "complete_sphere_radius", "complete_head_bound",
+    "check_rank", "check_covariance", "complete_sphere_radius", "complete_head_bound", "linear_class_columns",
 ]
 
 
@@ -57,6 +57,52 @@ def complete_head_bound(params: dict[str, Any]) -> None:
         raise ValueError(
             f"parameter 'c_w' must be a real >= head_scale = {params['head_scale']} (the target head norm); got {params['c_w']}"
         )
+
+
+def linear_class_columns(truth: "SourceTruth", target: "TargetTruth", data: "TargetData", learner: Any,
+                         sigma: float) -> dict[str, float]:
+    """Per-replicate columns of a linear predictor that the bounds' baselines and premises use.
+
+    ``baseline_excess`` / ``baseline_insample`` (the zero predictor's risks:
+    the squared loss is unbounded, so no class member is worse in general),
+    ``head_bias`` and ``class_bias`` (:mod:`simulations.class_geometry`),
+    ``resid_trace`` / ``resid_op`` (trace and norm of the residual metric),
+    ``fw_gap`` (:mod:`simulations.optimality`, for ``estimator="erm"``),
+    ``expected_excess`` / ``expected_insample`` and ``smoother_residual``
+    (:mod:`simulations.conditional`, for linear smoothers: the exact
+    conditional risks of the reference estimator ``M y`` and how far the
+    learner's predictor is from it); NaN where not defined.  Documented in :data:`simulations.columns.OPTIONAL_COLUMNS`.
+    """
+    from ..class_geometry import approximation_error, residual_metric
+    from ..conditional import reference_smoother, smoother_risks
+    from ..losses import SquaredLoss
+    from ..optimality import relative_fw_gap
+
+    nan = float("nan")
+    theta, cov, X = target.theta, truth.covariance, data.X
+    cls = learner.fine_tuning_class()
+    out = {"baseline_excess": float(theta @ cov @ theta),
+           "baseline_insample": float((X @ theta) @ (X @ theta) / X.shape[0])}
+    C = residual_metric(cls.frame, cov)
+    out["head_bias"] = nan if cls.frame is None else float(theta @ C @ theta)
+    out["class_bias"] = (approximation_error(C, theta, cls.radius) if cls.estimator == "erm" else nan)
+    if cls.frame is not None:
+        eig = np.linalg.eigvalsh(C)
+        out["resid_trace"], out["resid_op"] = float(np.sum(eig)), float(max(eig[-1], 0.0))
+    else:
+        out["resid_trace"] = out["resid_op"] = nan
+    out["fw_gap"] = (relative_fw_gap(X, data.y, SquaredLoss(), learner.theta_, cls.frame,
+                                     getattr(learner, "head_", None), getattr(learner, "delta_", None),
+                                     cls.head_bound, cls.radius) if cls.estimator == "erm" else nan)
+    M = reference_smoother(learner, X)
+    if M is None:
+        out["expected_excess"] = out["expected_insample"] = out["smoother_residual"] = nan
+    else:
+        out["expected_excess"], out["expected_insample"] = smoother_risks(M, X, theta, cov, sigma)
+        reference = M @ data.y
+        out["smoother_residual"] = float(np.linalg.norm(learner.theta_ - reference)
+                                         / max(float(np.linalg.norm(reference)), 1e-300))
+    return out
 
 
 @dataclass(frozen=True)
@@ -223,9 +269,12 @@ class Setting:
 
         Linear settings: exact excess risk, in-sample risk, representation
         error and principal-angle sine of a linear predictor ``learner.theta_``
-        (see :mod:`simulations.risk`).  Settings with other losses or
-        predictors override this method; they must return at least
-        ``excess_risk`` and ``insample_risk`` (NaN when not defined).
+        (see :mod:`simulations.risk`), and the columns of
+        :func:`linear_class_columns` (baselines, class geometry, the
+        optimality gap, exact conditional risks of linear smoothers).
+        Settings with other losses or predictors override this method; they
+        must return at least ``excess_risk`` and ``insample_risk`` (NaN when
+        not defined).
         """
         from ..risk import excess_risk, insample_risk, representation_error, sin_theta_max
 
@@ -235,6 +284,7 @@ class Setting:
             "insample_risk": insample_risk(learner.theta_, target.theta, data.X),
             "rep_error": representation_error(rep, target.shared, truth.covariance),
             "sin_theta_max": sin_theta_max(rep, truth.frame),
+            **linear_class_columns(truth, target, data, learner, float(self.params["sigma"])),
         }
 
     def describe(self) -> dict[str, Any]:

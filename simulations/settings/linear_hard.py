@@ -53,7 +53,7 @@ from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
 from .linear import COMMON_PARAMETERS
 from .sampling import random_frame, task_diversity, unit_vectors
 
-__all__ = ["LinearHardSetting", "complete_hard_instance", "hard_shared_scale", "block_inputs"]
+__all__ = ["LinearHardSetting", "complete_hard_instance", "hard_shared_scale", "block_inputs", "capture_columns"]
 
 
 def complete_hard_instance(params: dict[str, Any], setting: str) -> None:
@@ -154,6 +154,38 @@ class LinearHardSetting(Setting):
         scale = np.sqrt(radius2) if p["target"] == "gaussian" else self.shared_scale
         target = TargetTruth(head=scale * u, perturbation=p["delta0"] * self._bottom @ v, frame=truth.frame)
         return target, TargetData(X=X, y=X @ target.theta + p["sigma"] * noise)
+
+    def evaluate(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, Any]:
+        """The linear columns plus :func:`capture_columns` (how adversarial the target is against the frame)."""
+        return {**super().evaluate(truth, target, data, learner),
+                **capture_columns(truth, target, self._bottom, getattr(learner, "representation_", None))}
+
+
+def capture_columns(truth: SourceTruth, target: TargetTruth, bottom: np.ndarray, representation: np.ndarray | None
+                    ) -> dict[str, float]:
+    r"""How adversarial the target is against a frame: ``target_capture`` vs ``capture_floor`` and the same for the perturbation.
+
+    With :math:`Q` an orthonormal basis of :math:`\operatorname{span}(\hat B)`, :math:`a` the
+    target's shared part and :math:`b` its perturbation: ``target_capture`` =
+    :math:`\|Q^\top a\|/\|a\|`, ``capture_floor`` = :math:`\sigma_{\min}(Q^\top B^*)` (the least capture of any
+    unit direction of :math:`\operatorname{span}(B^*)`), ``perturbation_capture`` = :math:`\|Q^\top b\|/\|b\|`,
+    ``perturbation_floor`` = :math:`\sigma_{\min}(Q^\top E_{bot})`.  The worst-case target of the construction
+    attains both floors; these columns are computed here, from the frame and the drawn target, independently of
+    :meth:`LinearHardSetting.draw_target`.  NaN without a representation.
+    """
+    nan = float("nan")
+    if representation is None:
+        return {"target_capture": nan, "capture_floor": nan, "perturbation_capture": nan, "perturbation_floor": nan}
+    Q = np.linalg.qr(np.asarray(representation, dtype=float))[0]
+
+    def capture(v: np.ndarray) -> float:
+        n = float(np.linalg.norm(v))
+        return float(np.linalg.norm(Q.T @ v)) / n if n > 0 else nan
+
+    return {"target_capture": capture(target.shared),
+            "capture_floor": float(np.linalg.svd(Q.T @ truth.frame, compute_uv=False).min()),
+            "perturbation_capture": capture(target.perturbation),
+            "perturbation_floor": float(np.linalg.svd(Q.T @ bottom, compute_uv=False).min())}
 
 
 def _least_captured(frame: np.ndarray, Q: np.ndarray) -> np.ndarray:

@@ -31,6 +31,16 @@ test sample, so ``risk_se`` is 0); ``zero_one_excess`` is the 0-1 excess risk
 of :math:`\operatorname{sign}(x^\top\hat\theta)`; ``insample_risk`` the mean KL
 over the target design; ``empirical_gap`` the target empirical logistic loss
 of the predictor minus that of the truth.
+
+Columns for the bounds' baselines, premises and certificates
+(:mod:`simulations.logistic_certificates`, documented in
+:data:`simulations.columns.OPTIONAL_COLUMNS`): ``baseline_excess`` /
+``baseline_insample`` (the largest risks of the zero predictor and the
+anti-aligned extreme point of the learner's declared class), ``fw_gap`` (exact
+optimality of ``estimator="erm"`` learners, logistic loss), ``class_distance``
+/ ``target_class_distance`` (distance of the predictor / of the truth from the
+declared class) and, for sphere inputs with ``m >= d``, the certificate
+ingredients ``cert_*``.
 """
 
 from __future__ import annotations
@@ -39,6 +49,9 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
+from ..logistic_certificates import CERTIFICATE_COLUMNS, baseline_risks, certificate_ingredients, class_distance
+from ..losses import LogisticLoss
+from ..optimality import relative_fw_gap
 from ..parameters import Parameter, validate_choice, validate_float, validate_spd
 from ..risk import representation_error, sin_theta_max
 from ..risk_logistic import (
@@ -142,17 +155,17 @@ class LogisticSetting(Setting):
 
     # -- risks --------------------------------------------------------------
     def evaluate(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, Any]:
-        """Quadrature risks of the logit direction ``learner.theta_`` (see the module docstring)."""
+        """Quadrature risks of the logit direction ``learner.theta_`` and the bound columns (module docstring)."""
         theta_hat, theta = learner.theta_, target.theta
+        R = self.params["R"] if self.sphere else None
         if self.sphere:
-            R = self.params["R"]
             excess = logistic_excess_sphere(theta_hat, theta, R)
             zero_one = zero_one_excess_sphere(theta_hat, theta, R)
         else:
             excess = logistic_excess_gaussian(theta_hat, theta, truth.covariance)
             zero_one = zero_one_excess_gaussian(theta_hat, theta, truth.covariance)
         rep = getattr(learner, "representation_", None)
-        return {
+        out = {
             "excess_risk": excess,
             "insample_risk": logistic_insample_excess(theta_hat, theta, data.X),
             "rep_error": representation_error(rep, target.shared, truth.covariance),
@@ -162,3 +175,25 @@ class LogisticSetting(Setting):
             "empirical_gap": empirical_logistic_loss(data.X, data.y, theta_hat)
             - empirical_logistic_loss(data.X, data.y, theta),
         }
+        out.update(self._class_columns(truth, target, data, learner))
+        return out
+
+    def _class_columns(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, float]:
+        """``baseline_*``, ``fw_gap``, ``class_distance``, ``target_class_distance`` and ``cert_*`` of one learner."""
+        nan = float("nan")
+        theta_hat, theta = learner.theta_, target.theta
+        cls = learner.fine_tuning_class()
+        R = self.params["R"] if self.sphere else None
+        out: dict[str, float] = {}
+        out["baseline_excess"], out["baseline_insample"] = baseline_risks(
+            theta, cls, data.X, R=R, covariance=truth.covariance)
+        out["fw_gap"] = (relative_fw_gap(data.X, data.y, LogisticLoss(), theta_hat, cls.frame,
+                                         getattr(learner, "head_", None), getattr(learner, "delta_", None),
+                                         cls.head_bound, cls.radius) if cls.estimator == "erm" else nan)
+        out["class_distance"] = class_distance(theta_hat, cls.frame, cls.head_bound, cls.radius)
+        out["target_class_distance"] = class_distance(theta, cls.frame, cls.head_bound, cls.radius)
+        if self.sphere:
+            out.update(certificate_ingredients(data.X, data.y, theta_hat, theta, R, cls))
+        else:
+            out.update({c: nan for c in CERTIFICATE_COLUMNS})
+        return out

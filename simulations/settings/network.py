@@ -23,6 +23,9 @@ inputs drawn with the target (common to all learners): the mean of
 :math:`(\hat f(x) - f^*(x))^2` (squared loss; the noise cancels exactly) or of
 :math:`\mathrm{KL}(\sigma(f^*(x))\|\sigma(\hat f(x)))` (logistic), an unbiased
 estimate of the population excess risk, with its standard error ``risk_se``.
+Reference columns of the learner's class (trivial baselines, the head-only
+step's Frank-Wolfe gap and exact conditional expectations):
+:mod:`simulations.network_reference`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import numpy as np
 
 from ..losses import LOSSES
 from ..parameters import REQUIRED, Parameter, validate_choice, validate_float, validate_int
+from ..network_reference import network_reference_columns
 from ..risk_network import network_risks
 from .base import Setting, SourceData, TargetData, check_rank, complete_head_bound, complete_sphere_radius
 from .logistic import LOGISTIC_PARAMETERS, bernoulli_labels
@@ -194,5 +198,14 @@ class NetworkSetting(Setting):
 
     # -- risks ----------------------------------------------------------------
     def evaluate(self, truth: NetworkTruth, target: NetworkTarget, data: TargetData, learner: Any) -> dict[str, Any]:
-        """Test-sample risks (see :func:`simulations.risk_network.network_risks`)."""
-        return network_risks(target, data, learner, self.loss, truth.layer)
+        """Test-sample risks and the reference columns of the learner's declared class.
+
+        Risks: :func:`simulations.risk_network.network_risks`.  Reference
+        columns (``baseline_excess``, ``baseline_insample``, ``fw_gap``,
+        ``expected_excess``, ``expected_insample``):
+        :func:`simulations.network_reference.network_reference_columns`, with
+        the setting's noise level ``sigma`` (squared loss).
+        """
+        out = network_risks(target, data, learner, self.loss, truth.layer)
+        out.update(network_reference_columns(target, data, learner, self.loss, float(self.params["sigma"])))
+        return out
