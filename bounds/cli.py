@@ -150,6 +150,9 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"exponent in {args.exponent}: {_text(exponent)}")
     lines.append(f"formula: {bound.formula}")
     lines += [f"  {t} = {e}" for t, e in bound.terms.items()]
+    if bound.premises:
+        lines.append("premises (checked per replicate by metabound verify):")
+        lines.extend(f"  {p}" for p in bound.premises)
     lines.append(f"derivation: {bound.derivation}")
     print("\n".join(lines))
     return 0

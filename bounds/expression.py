@@ -28,6 +28,14 @@ _SYMPY_FUNCTIONS = {"Min": sp.Min, "Max": sp.Max, "sqrt": sp.sqrt, "log": sp.log
                     "exp": sp.exp, "Rational": sp.Rational}
 
 
+#: Heaviside step with H(0) = 1/2 (the average of the one-sided derivatives at a kink), for lambdify.
+_HEAVISIDE = sp.Function("_metabound_heaviside")
+
+
+def _np_heaviside(x: Any) -> np.ndarray:
+    return np.heaviside(np.asarray(x, dtype=float), 0.5)
+
+
 def _parse(text: str | sp.Expr, local: Mapping[str, Any], what: str) -> sp.Expr:
     if isinstance(text, sp.Basic):
         return text
@@ -72,6 +80,14 @@ class Bound:
         non-increasing, ``0`` (default) not declared.
     references : sequence of str, optional
         Literature the derivation uses.
+    premises : sequence of str, optional
+        Checkable premises, one inequality each (``"delta_norm <= ft_radius"``),
+        written in the bound's constants and the simulator's per-replicate
+        columns (:data:`simulations.columns.OPTIONAL_COLUMNS`).  The
+        verification layer evaluates them in every replicate of a claim that
+        uses the bound and fails the claim where one does not hold: a bound is
+        applied only where its premises hold for the estimator at hand.
+        (Premises that are not checkable per replicate stay in ``assumptions``.)
 
     Notes
     -----
@@ -98,6 +114,7 @@ class Bound:
         conditions: Sequence[str] = (),
         monotonicity: Mapping[str, int] | None = None,
         references: Sequence[str] = (),
+        premises: Sequence[str] = (),
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"{name}: kind must be one of {KINDS}, got {kind!r}")
@@ -110,6 +127,7 @@ class Bound:
         self.assumptions = tuple(assumptions)
         self.derivation = derivation
         self.references = tuple(references)
+        self.premises = tuple(premises)
         self.constants: Mapping[str, Constant] = MappingProxyType(
             {c.name: c for c in constants})
         if len(self.constants) != len(constants):
@@ -182,7 +200,10 @@ class Bound:
                 f"bound (constants: {list(symbols)})")
 
     def _lambdify(self, expr: sp.Expr) -> Callable[..., Any]:
-        return sp.lambdify(self._symbols, expr, "numpy")
+        # Derivatives of Min/Max contain Heaviside, which sympy prints as numpy.select over
+        # mixed scalar/array conditions (refused by numpy 2); route it to numpy.heaviside.
+        expr = expr.replace(sp.Heaviside, lambda x, *h: _HEAVISIDE(x))
+        return sp.lambdify(self._symbols, expr, [{"_metabound_heaviside": _np_heaviside}, "numpy"])
 
     def _call(self, fn: Callable[..., Any], values: Mapping[str, np.ndarray]) -> np.ndarray:
         args = [values[c] for c in self.constants]
@@ -385,6 +406,7 @@ class Bound:
             "latex": self.latex(),
             "conditions": list(self.conditions),
             "monotonicity": dict(self.monotonicity),
+            "premises": list(self.premises),
         }
 
     # ------------------------------------------------------------ construction

@@ -8,23 +8,42 @@ on the target design, "population" means ``(theta_hat - theta)^T Sigma
 
 from __future__ import annotations
 
-from bounds.constants import standard
+from bounds.constants import Constant, standard
 from bounds.expression import Bound
 
 __all__ = ["FINETUNE_LINEAR", "ADAPTREP_LINEAR", "ADAPTREP_LINEAR_RATE",
-           "FROZENREP_SHARED", "TARGET_ONLY", "ORACLE_HEAD", "BOUNDS"]
+           "FROZENREP_SHARED", "TARGET_ONLY", "ORACLE_HEAD", "HEAD_ONLY_EXACT", "HEAD_ONLY_INSAMPLE",
+           "SMOOTHER_CONDITIONAL", "SMOOTHER_CONDITIONAL_INSAMPLE", "BOUNDS"]
 
 _TARGET = (
     "target design X (m x d) with i.i.d. rows N(0, I_d); y = X theta + sigma * noise, "
     "noise ~ N(0, I_m) independent of X",
 )
 
+#: Premises shared by the constrained least-squares bounds, checked per replicate.
+_LS_PREMISES = (
+    "delta_norm <= ft_radius*(1 + 1e-9) + 1e-12",       # the estimate lies in K
+    "ft_radius <= delta0*(1 + 1e-12)",                  # K is no larger than the bound's
+    "target_perturbation_norm <= ft_radius*(1 + 1e-9) + 1e-12",   # the comparator B_hat w + v is in K
+    "fw_gap <= 1e-8",                                   # the exact constrained minimiser
+)
+
+#: Per-replicate geometry of the learned frame (simulations.columns), Sigma metric.
+_FRAME_CONSTANTS = (
+    Constant("resid_trace", "tr((I - Pi)' Sigma (I - Pi)), Pi the Sigma-orthogonal projection onto span(B_hat) "
+             "(d - k when Sigma = I)", lower=0, lower_open=False, default="d - k",
+             latex_name=r"\operatorname{tr}C"),
+    Constant("resid_op", "||(I - Pi)' Sigma (I - Pi)||_op (1 when Sigma = I)", lower=0, lower_open=False,
+             default=1.0, latex_name=r"\|C\|"),
+)
+
 FINETUNE_LINEAR = Bound(
     name="finetune-linear",
     statement=(
         "Constrained least squares over K = {B_hat w + delta : ||delta|| <= delta0} with "
-        "theta in K: E ||X(theta_hat - theta)||^2/m <= "
-        "min(sigma^2 k/m + 4 sigma delta0 sqrt(d/m), sigma^2 min(m, d)/m)"
+        "theta in K, Sigma = I: E ||X(theta_hat - theta)||^2/m <= sigma^2 k'/m + "
+        "min(sigma^2 min(m - k', d - k), 4 sigma delta0 sqrt((m - k')(d - k)), "
+        "4 delta0^2 ((sqrt(m - k') + sqrt(d - k))^2 + 1))/m, k' = min(k, m)"
     ),
     kind="upper",
     explicit=True,
@@ -32,48 +51,66 @@ FINETUNE_LINEAR = Bound(
         "well-specified: theta = B_hat w + v with ||v|| <= delta0 (e.g. B_hat = B*)",
         "B_hat is a d x k frame independent of the target data",
         "theta_hat is the exact least-squares solution constrained to K",
-        "Sigma = I (for general Sigma replace d under the square root by tr(Sigma))",
+        "Sigma = I (adaptrep-linear covers any Sigma)",
         "expectation over noise and design; in-sample (fixed-design) risk",
     ),
     derivation="docs/theory/finetune-linear.md",
     constants=standard("d", "k", "m", "sigma", "delta0"),
     terms={
-        "head": "sigma**2*k/m",
-        "perturbation": "4*sigma*delta0*sqrt(d/m)",
-        "ceiling": "sigma**2*Min(m, d)/m",
+        "head": "sigma**2*Min(k, m)/m",
+        "ceiling": "sigma**2*Min(m - Min(k, m), d - k)/m",
+        "slow": "4*sigma*delta0*sqrt((m - Min(k, m))*(d - k))/m",
+        "diameter": "4*delta0**2*((sqrt(m - Min(k, m)) + sqrt(d - k))**2 + 1)/m",
     },
-    value="Min(head + perturbation, ceiling)",
+    value="head + Min(ceiling, slow, diameter)",
     conditions=("k <= d",),
-    monotonicity={"m": -1, "d": +1, "k": +1, "sigma": +1, "delta0": +1},
-    references=("projection onto a closed convex set; Cauchy-Schwarz; Jensen",),
+    monotonicity={"m": -1, "d": +1, "k": 0, "sigma": +1, "delta0": +1},
+    references=(
+        "Pythagoras on col(X B_hat); projection onto a closed convex set; Cauchy-Schwarz; Jensen",
+        "Davidson & Szarek (2001), Thm II.13 (E s_max of a Gaussian matrix); Gaussian Poincare inequality",
+    ),
+    premises=_LS_PREMISES,
 )
 
 ADAPTREP_LINEAR = Bound(
     name="adaptrep-linear",
     statement=(
         "Constrained least squares over K = {B_hat w + delta : ||delta|| <= delta0} with a "
-        "learned frame B_hat: E ||X(theta_hat - theta)||^2/m <= "
-        "4 rep_error + 6 sigma^2 k/m + 8 sigma delta0 sqrt(d/m)"
+        "learned frame B_hat, any Sigma: E ||X(theta_hat - theta)||^2/m <= sigma^2 k'/m + "
+        "min((1 - k'/m) rep_error + min(sigma^2 min(m - k', d - k), 4 sigma delta0 sqrt((m - k') tr C))/m, "
+        "(2 delta0 sqrt(s2) + sqrt((m - k') rep_error))^2/m), s2 = (sqrt((m - k')||C||) + sqrt(tr C))^2 + ||C||"
     ),
     kind="upper",
     explicit=True,
-    assumptions=_TARGET + (
-        "target theta = B* w* + v with ||v|| <= delta0",
-        "B_hat (d x k) independent of the target data; conditional on B_hat",
-        "rep_error = min_w ||B_hat w - B* w*||^2 (Sigma = I)",
+    assumptions=(
+        "target design X (m x d) with i.i.d. rows N(0, Sigma); y = X theta + sigma * noise, "
+        "noise ~ N(0, I_m) independent of X",
+        "target theta = B* w* + v with ||v|| <= delta0 (any split; v is what the perturbation absorbs)",
+        "B_hat (d x k) independent of the target data; conditional on B_hat and theta",
+        "rep_error = min_w (B_hat w - B* w*)' Sigma (B_hat w - B* w*) (the simulator's column rep_error)",
+        "resid_trace, resid_op: trace and norm of C = (I - Pi)' Sigma (I - Pi) (columns of the same names)",
         "theta_hat is the exact least-squares solution constrained to K",
         "expectation over target noise and design; in-sample (fixed-design) risk",
     ),
     derivation="docs/theory/adaptrep-linear.md",
-    constants=standard("d", "k", "m", "sigma", "delta0", "rep_error"),
+    constants=standard("d", "k", "m", "sigma", "delta0", "rep_error") + _FRAME_CONSTANTS,
     terms={
-        "representation": "4*rep_error",
-        "head": "6*sigma**2*k/m",
-        "perturbation": "8*sigma*delta0*sqrt(d/m)",
+        "head": "sigma**2*Min(k, m)/m",
+        "representation": "(1 - Min(k, m)/m)*rep_error",
+        "ceiling": "sigma**2*Min(m - Min(k, m), d - k)/m",
+        "slow": "4*sigma*delta0*sqrt((m - Min(k, m))*resid_trace)/m",
+        "diameter": "(2*delta0*sqrt((sqrt((m - Min(k, m))*resid_op) + sqrt(resid_trace))**2 + resid_op)"
+                    " + sqrt((m - Min(k, m))*rep_error))**2/m",
     },
+    value="head + Min(representation + Min(ceiling, slow), diameter)",
     conditions=("k <= d",),
-    monotonicity={"rep_error": +1, "m": -1, "d": +1, "k": +1, "sigma": +1, "delta0": +1},
-    references=("projection onto a closed convex set; Cauchy-Schwarz; Jensen",),
+    monotonicity={"rep_error": +1, "m": 0, "d": +1, "k": 0, "sigma": +1, "delta0": +1,
+                  "resid_trace": +1, "resid_op": +1},
+    references=(
+        "Pythagoras on col(X B_hat); projection onto a closed convex set; Cauchy-Schwarz; Jensen; Minkowski",
+        "Gordon (1985) / Chevet: E s_max(G A) <= sqrt(m)||A||_op + ||A||_F; Gaussian Poincare inequality",
+    ),
+    premises=_LS_PREMISES,
 )
 
 ADAPTREP_LINEAR_RATE = Bound(
@@ -165,6 +202,110 @@ ORACLE_HEAD = Bound(
     references=("mean of the inverse Wishart distribution",),
 )
 
+_HEAD_BIAS = Constant("head_bias", "min_w (B_hat w - theta)' Sigma (B_hat w - theta): approximation error of "
+                      "span(B_hat) for the whole target (per replicate)", lower=0, lower_open=False,
+                      latex_name=r"b_{\hat B}")
+_HEAD_PREMISES = ("ft_radius <= 0", "fw_gap <= 1e-8")
+
+HEAD_ONLY_EXACT = Bound(
+    name="head-only-exact",
+    statement=(
+        "Least squares in span(B_hat) of a frame independent of the target data, Gaussian design, any Sigma: "
+        "E[excess risk | B_hat, theta] = head_bias + (sigma^2 + head_bias) k/(m - k - 1) exactly"
+    ),
+    kind="exact",
+    explicit=True,
+    assumptions=(
+        "design rows i.i.d. N(0, Sigma), Sigma positive definite; y = x' theta + sigma * noise, noise N(0, 1) "
+        "independent of x",
+        "B_hat (d x k, rank k) and theta independent of the target design and noise",
+        "theta_hat = B_hat (X B_hat)^+ y (head-only least squares); m > k + 1",
+        "population excess risk, expectation over the target design and noise",
+    ),
+    derivation="docs/theory/head-only-exact.md",
+    constants=standard("k", "m", "sigma") + (_HEAD_BIAS,),
+    terms={"bias": "head_bias", "variance": "(sigma**2 + head_bias)*k/(m - k - 1)"},
+    conditions=("m > k + 1",),
+    monotonicity={"k": +1, "m": -1, "sigma": +1, "head_bias": +1},
+    references=("Sigma-orthogonal decomposition; mean of the inverse Wishart distribution",),
+    premises=_HEAD_PREMISES,
+)
+
+HEAD_ONLY_INSAMPLE = Bound(
+    name="head-only-insample",
+    statement=(
+        "Least squares in span(B_hat), in-sample: E[||X(theta_hat - theta)||^2/m | B_hat, theta] = "
+        "sigma^2 k'/m + (1 - k'/m) head_bias exactly, k' = min(k, m)"
+    ),
+    kind="exact",
+    explicit=True,
+    assumptions=(
+        "design rows i.i.d. N(0, Sigma); y = x' theta + sigma * noise, noise N(0, 1) independent of x",
+        "B_hat (d x k, rank k) and theta independent of the target design and noise",
+        "theta_hat = B_hat (X B_hat)^+ y (head-only least squares)",
+        "in-sample (fixed-design) excess risk, expectation over the target design and noise",
+    ),
+    derivation="docs/theory/head-only-insample.md",
+    constants=standard("k", "m", "sigma") + (_HEAD_BIAS,),
+    terms={"variance": "sigma**2*Min(k, m)/m", "bias": "(1 - Min(k, m)/m)*head_bias"},
+    monotonicity={"m": 0, "k": 0, "sigma": +1, "head_bias": +1},
+    references=("Pythagoras on col(X B_hat); independence of Gaussian projections",),
+    premises=_HEAD_PREMISES,
+)
+
+#: Per-replicate exact expectations of a linear smoother's risks (simulations.conditional).
+_EXPECTED = (
+    Constant("expected_excess", "E[excess_risk | design, frame, target] of the linear smoother theta_hat = M y "
+             "(per replicate, reference formula)", lower=0, lower_open=False,
+             latex_name=r"\mathbb{E}[\mathcal{R} \mid X]"),
+    Constant("expected_insample", "E[insample_risk | design, frame, target] of the linear smoother "
+             "(per replicate, reference formula)", lower=0, lower_open=False,
+             latex_name=r"\mathbb{E}[\hat{\mathcal{R}} \mid X]"),
+)
+
+SMOOTHER_CONDITIONAL = Bound(
+    name="smoother-conditional",
+    statement=(
+        "A linear smoother theta_hat = M y (M a function of the design and of what the sources gave): "
+        "E[excess risk | X] = ||Sigma^(1/2) (MX - I) theta||^2 + sigma^2 tr(M' Sigma M) exactly"
+    ),
+    kind="exact",
+    explicit=True,
+    assumptions=(
+        "y = X theta + sigma * noise, noise ~ N(0, I_m) independent of X, of the frame and of theta "
+        "(any noise with identity covariance suffices)",
+        "the learner's target step is the linear smoother M its declared estimator defines: least squares on the "
+        "target (M = X^+), head-only least squares (M = B_hat (X B_hat)^+) or s steps of gradient descent from "
+        "the head fit with the squared loss and no head bound (simulations.conditional)",
+        "population excess risk (theta_hat - theta)' Sigma (theta_hat - theta), expectation over the noise only",
+    ),
+    derivation="docs/theory/smoother-conditional.md",
+    constants=_EXPECTED[:1],
+    terms={"expected": "expected_excess"},
+    monotonicity={"expected_excess": +1},
+    references=("bias-variance decomposition of a linear estimator (E[eps' A eps] = tr A)",),
+    premises=("smoother_residual <= 1e-8",),
+)
+
+SMOOTHER_CONDITIONAL_INSAMPLE = Bound(
+    name="smoother-conditional-insample",
+    statement=(
+        "A linear smoother theta_hat = M y, in-sample: E[||X(theta_hat - theta)||^2/m | X] = "
+        "||X(MX - I) theta||^2/m + sigma^2 ||X M||_F^2/m exactly"
+    ),
+    kind="exact",
+    explicit=True,
+    assumptions=SMOOTHER_CONDITIONAL.assumptions[:2] + (
+        "in-sample excess risk ||X(theta_hat - theta)||^2/m, expectation over the noise only",),
+    derivation="docs/theory/smoother-conditional-insample.md",
+    constants=_EXPECTED[1:],
+    terms={"expected": "expected_insample"},
+    monotonicity={"expected_insample": +1},
+    references=("bias-variance decomposition of a linear estimator (E[eps' A eps] = tr A)",),
+    premises=("smoother_residual <= 1e-8",),
+)
+
 #: Bounds defined in this module.
 BOUNDS = (FINETUNE_LINEAR, ADAPTREP_LINEAR, ADAPTREP_LINEAR_RATE, FROZENREP_SHARED,
-          TARGET_ONLY, ORACLE_HEAD)
+          TARGET_ONLY, ORACLE_HEAD, HEAD_ONLY_EXACT, HEAD_ONLY_INSAMPLE, SMOOTHER_CONDITIONAL,
+          SMOOTHER_CONDITIONAL_INSAMPLE)

@@ -1,19 +1,31 @@
-"""Logistic regression with a linear representation (claims C1 and C2, logistic).
+"""Logistic regression with a linear representation (claims C1, C2 and C7, logistic).
 
 ``adaptrep-logistic`` is rate only: the transfer term's constant (the
 task-diversity argument applied to a non-convex source estimator) is not
 derived by the project.  The fine-tuning and confidence parts alone have
-explicit constants: ``finetune-logistic`` is ``finetune-step`` with the
-logistic loss (``L = 1``, ``b = log(1 + exp(R (c_w + delta0)))``) and the
-perturbation radius in the simulator's absolute units (``||delta|| <= delta0``).
+explicit constants: ``finetune-logistic`` is ``finetune-step``'s argument with
+the logistic loss (``L = 1``, loss range of width ``R (c_w + delta0)`` on the
+class), the perturbation radius in the simulator's units
+(``||delta|| <= delta0``) and a Bernstein term for the true predictor as
+comparator (well-specified model).
+
+``logistic-erm-certificate`` and ``logistic-gap-certificate`` are
+a-posteriori fast-rate certificates (generalised self-concordance of the
+logistic loss): deterministic inequalities in per-replicate statistics of the
+target sample, the truth and the predictor (the columns ``cert_*`` and
+``empirical_gap`` of the ``logistic`` setting).  They decay like ``1/m``, as
+the excess risk of a well-specified fit does.
+
+Every constant is project-derived (docs/theory/), none is the paper's.
 """
 
 from __future__ import annotations
 
-from bounds.constants import standard
+from bounds.constants import Constant, standard
 from bounds.expression import Bound
 
-__all__ = ["ADAPTREP_LOGISTIC", "FINETUNE_LOGISTIC", "BOUNDS"]
+__all__ = ["ADAPTREP_LOGISTIC", "FINETUNE_LOGISTIC", "LOGISTIC_ERM_CERTIFICATE", "LOGISTIC_GAP_CERTIFICATE",
+           "BOUNDS"]
 
 ADAPTREP_LOGISTIC = Bound(
     name="adaptrep-logistic",
@@ -45,13 +57,19 @@ ADAPTREP_LOGISTIC = Bound(
     references=("Tripuraneni, Jordan, Jin (NeurIPS 2020): task diversity",),
 )
 
+#: Width of the logistic loss range on the class, R (c_w + delta0), and log(2/fail_prob) (used by the terms below).
+_W = "R*(c_w + delta0)"
+_LOG = "log(2/fail_prob)"
+
 FINETUNE_LOGISTIC = Bound(
     name="finetune-logistic",
     statement=(
-        "W.p. >= 1 - fail_prob, logistic-loss ERM over F = {x -> x^T(B_hat w + delta) : "
-        "||w|| <= c_w, ||delta|| <= delta0} with ||x|| <= R has excess risk over the best member "
-        "of F at most 4 R (c_w sqrt(k/d) + delta0)/sqrt(m) "
-        "+ log(1 + exp(R (c_w + delta0))) sqrt(2 log(2/fail_prob)/m)"
+        "W.p. >= 1 - fail_prob, every f_hat in F = {x -> x^T(B_hat w + delta) : ||w|| <= c_w, "
+        "||delta|| <= delta0} (||x|| <= R) with L_m(f_hat) <= L_m(theta*) (e.g. the logistic ERM over a "
+        "class containing the truth theta*, ||theta*|| <= c_w + delta0) has excess logistic risk over the "
+        "Bayes risk at most 2 R (c_w sqrt(k/d) + delta0)/sqrt(m) + W sqrt(log(2/fail_prob)/(2m)) "
+        "+ Min(W sqrt(log(2/fail_prob)/(2m)), sqrt(2 V log(2/fail_prob)/m) + W log(2/fail_prob)/(3m)), "
+        "W = R (c_w + delta0), V = Min(14/25, R^2 (c_w + delta0)^2/d)"
     ),
     kind="upper",
     explicit=True,
@@ -59,22 +77,138 @@ FINETUNE_LOGISTIC = Bound(
         "B_hat is a fixed orthonormal d x k frame, independent of the m target samples",
         "target samples (x, y) i.i.d., y in {-1, +1}; ||x|| <= R almost surely and "
         "E[x x^T] = (R^2/d) I_d (e.g. x uniform on the sphere of radius R)",
-        "logistic loss log(1 + exp(-y f(x))); the learner is an exact empirical risk "
-        "minimiser over F (the constrained logistic fine-tuning step, convex)",
-        "excess risk over the best member of F; it is the excess over the Bayes risk when "
-        "the true logit direction lies in F (e.g. B_hat = B*, ||w*|| <= c_w, ||v|| <= delta0)",
+        "well-specified logistic model P(y = 1 | x) = sigmoid(x^T theta*) with ||theta*|| <= c_w + delta0; "
+        "the excess risk is L(f_hat) - L(theta*), the excess over the Bayes risk",
+        "the predictor lies in F and fits the target sample at least as well as the truth, "
+        "L_m(f_hat) <= L_m(theta*) (it does when it is the exact empirical minimiser over a class "
+        "that contains theta*, e.g. the oracle's constrained step)",
     ),
     derivation="docs/theory/finetune-logistic.md",
     constants=standard("d", "k", "m", "delta0", "c_w", "R", "fail_prob"),
     terms={
-        "finetune": "4*R*(c_w*sqrt(k/d) + delta0)/sqrt(m)",
-        # log(1 + exp(z)) written as z + log(1 + exp(-z)), z = R (c_w + delta0) >= 0 (no overflow)
-        "confidence": "(R*(c_w + delta0) + log(1 + exp(-R*(c_w + delta0))))*sqrt(2*log(2/fail_prob)/m)",
+        "finetune": "2*R*(c_w*sqrt(k/d) + delta0)/sqrt(m)",
+        "confidence": f"{_W}*sqrt({_LOG}/(2*m))",
+        "comparator": (f"Min({_W}*sqrt({_LOG}/(2*m)), "
+                       f"sqrt(2*Min(14/25, R**2*(c_w + delta0)**2/d)*{_LOG}/m) + {_W}*{_LOG}/(3*m))"),
     },
     conditions=("k <= d",),
     monotonicity={"m": -1, "d": -1, "k": +1, "delta0": +1, "c_w": +1, "R": +1, "fail_prob": -1},
-    references=("finetune-step with L = 1 and the loss range of the logistic loss on F",),
+    references=(
+        "finetune-step (one-sided symmetrisation, McDiarmid, Ledoux-Talagrand one-sided contraction)",
+        "Bernstein's inequality (Boucheron, Lugosi, Massart 2013, Thm 2.10 and Cor. 2.11); "
+        "Hoeffding's inequality",
+    ),
+    premises=(
+        "head_norm <= c_w*(1 + 1e-9)",
+        "delta_norm <= delta0*(1 + 1e-9) + 1e-12",
+        "target_head_norm + target_perturbation_norm <= (c_w + delta0)*(1 + 1e-9)",
+        "empirical_gap <= 0",
+    ),
+)
+
+#: Per-replicate certificate statistics (names as the simulator's columns; simulations.logistic_certificates).
+_CERT = (
+    Constant("cert_gnorm2", "g' H_m^{-1} g: squared H_m^{-1}-norm of the empirical gradient at the truth",
+             lower=0, lower_open=False, latex_name=r"\hat{\gamma}^{2}"),
+    Constant("cert_fisher", "lambda_max(H_m^{-1} H): population over empirical Fisher matrix at the truth",
+             lower=0, lower_open=False, latex_name=r"\kappa_{H}"),
+    Constant("cert_u", "R ||theta_hat - theta*||: largest |x'(theta_hat - theta*)| over the input sphere",
+             lower=0, lower_open=False, latex_name=r"u_{\infty}"),
+    Constant("cert_um", "max_i |x_i'(theta_hat - theta*)| over the target sample",
+             lower=0, lower_open=False, latex_name=r"u_{m}"),
+)
+_CERT_VI = Constant("cert_vi", "max(0, <grad L_m(theta_hat), theta_hat - theta*>): variational-inequality residual",
+                    lower=0, lower_open=False, latex_name=r"\epsilon_{\mathrm{VI}}")
+_GAP = Constant("empirical_gap", "L_m(theta_hat) - L_m(theta*) (per replicate, any sign)",
+                lower=-float("inf"), lower_open=True, latex_name=r"\hat{\Delta}_{m}")
+
+#: phi1, phi2, phi3 written without 0/0 and without cancellation, using exp, Max and Min only.  phi1 and
+#: phi3 are lower bounds, phi2 an upper bound, as the derivations use them: each is the better of (i) the
+#: closed form at Max(a, 1e-3) (phi1, phi3 decrease and phi2 increases, so flooring the argument moves them in
+#: the safe direction; at a >= 1e-3 the cancellation error of the numerators is below about 1e-9 relative) and
+#: (ii) a Taylor bound that is accurate to O(a^4) for small a and valid for every a >= 0 (integrate
+#: e^{-t} >= 1 - t + t^2/2 - t^3/6 and e^t <= 1 + t + t^2/2 + t^3 e^t/6 against ds resp. (1 - s) ds on
+#: [0, 1], t = s a).
+_PHI1 = "Max(1 - cert_um/2 + cert_um**2/6 - cert_um**3/24, (1 - exp(-Max(cert_um, 1e-3)))/Max(cert_um, 1e-3))"
+_PHI2 = ("Min(1/2 + cert_u/6 + cert_u**2/24 + cert_u**3*exp(cert_u)/120, "
+         "(exp(Max(cert_u, 1e-3)) - 1 - Max(cert_u, 1e-3))/Max(cert_u, 1e-3)**2)")
+_PHI3 = ("Max(1/2 - cert_um/6 + cert_um**2/24 - cert_um**3/120, "
+         "(exp(-Max(cert_um, 1e-3)) + Max(cert_um, 1e-3) - 1)/Max(cert_um, 1e-3)**2)")
+
+#: Assumptions shared by the two a-posteriori certificates.
+_CERT_SETTING = (
+    "well-specified logistic model P(y = 1 | x) = sigmoid(x^T theta*), y in {-1, +1}; the excess "
+    "risk is L(theta_hat) - L(theta*), the excess over the Bayes risk",
+    "||x|| <= R almost surely (x uniform on the sphere of radius R); m >= d and H_m positive definite",
+)
+
+LOGISTIC_ERM_CERTIFICATE = Bound(
+    name="logistic-erm-certificate",
+    statement=(
+        "Well-specified logistic model, ||x|| <= R: for any predictor theta_hat, "
+        "L(theta_hat) - L(theta*) <= phi2(cert_u) cert_fisher x^2 with "
+        "x = (sqrt(cert_gnorm2) + sqrt(cert_gnorm2 + 4 phi1(cert_um) cert_vi))/(2 phi1(cert_um)), "
+        "phi1(a) = (1 - e^-a)/a, phi2(a) = (e^a - 1 - a)/a^2 (deterministic; cert_vi = 0 for an exact "
+        "constrained ERM whose class contains theta*)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        *_CERT_SETTING,
+        "the cert_* statistics are computed exactly from the target sample, the truth and the predictor "
+        "(simulations.logistic_certificates), on the subspace V = span(B_hat) when the class and "
+        "theta_hat - theta* lie in it (cert_dim = k), else on R^d",
+        "no probability: the inequality holds in every replicate for every predictor; the premises "
+        "say that the predictor is an exact constrained ERM over a class that contains theta*, "
+        "for which cert_vi <= fw_gap L_m(0) (the fast-rate regime)",
+    ),
+    derivation="docs/theory/logistic-erm-certificate.md",
+    constants=_CERT + (_CERT_VI,),
+    terms={
+        "certificate": (f"({_PHI2})*cert_fisher*((sqrt(cert_gnorm2) + sqrt(cert_gnorm2 + 4*({_PHI1})*cert_vi))"
+                        f"/(2*({_PHI1})))**2"),
+    },
+    monotonicity={"cert_gnorm2": +1, "cert_fisher": +1, "cert_u": +1, "cert_um": +1, "cert_vi": +1},
+    references=(
+        "Bach (2010), Self-concordant analysis for logistic regression, Electron. J. Statist. 4 "
+        "(|l'''| <= l'' and its integrated forms)",
+        "Cauchy-Schwarz inequality in the H_m metric; first-order optimality (variational "
+        "inequality) of a constrained convex minimiser",
+    ),
+    premises=(
+        "fw_gap <= 1e-8",
+        "class_distance <= 1e-9",
+        "target_class_distance <= 1e-9",
+    ),
+)
+
+LOGISTIC_GAP_CERTIFICATE = Bound(
+    name="logistic-gap-certificate",
+    statement=(
+        "Well-specified logistic model, ||x|| <= R: for any predictor theta_hat (e.g. a gradient-descent "
+        "iterate), L(theta_hat) - L(theta*) <= phi2(cert_u) cert_fisher x^2 with "
+        "x = (sqrt(cert_gnorm2) + sqrt(Max(0, cert_gnorm2 + 4 phi3(cert_um) empirical_gap)))/(2 phi3(cert_um)), "
+        "phi3(a) = (e^-a + a - 1)/a^2, phi2(a) = (e^a - 1 - a)/a^2 (deterministic)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        *_CERT_SETTING,
+        "the cert_* statistics and empirical_gap = L_m(theta_hat) - L_m(theta*) are computed exactly "
+        "(simulations.logistic_certificates); no premise on the predictor",
+    ),
+    derivation="docs/theory/logistic-gap-certificate.md",
+    constants=_CERT + (_GAP,),
+    terms={
+        "certificate": (f"({_PHI2})*cert_fisher*((sqrt(cert_gnorm2) + sqrt(Max(0, cert_gnorm2 + "
+                        f"4*({_PHI3})*empirical_gap)))/(2*({_PHI3})))**2"),
+    },
+    monotonicity={"cert_gnorm2": +1, "cert_fisher": +1, "cert_u": +1, "cert_um": +1, "empirical_gap": +1},
+    references=(
+        "Bach (2010), Self-concordant analysis for logistic regression, Electron. J. Statist. 4",
+        "Taylor's formula with integral remainder; Cauchy-Schwarz inequality in the H_m metric",
+    ),
 )
 
 #: Bounds defined in this module.
-BOUNDS = (ADAPTREP_LOGISTIC, FINETUNE_LOGISTIC)
+BOUNDS = (ADAPTREP_LOGISTIC, FINETUNE_LOGISTIC, LOGISTIC_ERM_CERTIFICATE, LOGISTIC_GAP_CERTIFICATE)

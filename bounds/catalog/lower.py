@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from bounds.constants import STANDARD, standard
+from bounds.constants import STANDARD, Constant, standard
 from bounds.expression import Bound
 
-__all__ = ["FROZEN_LOWER_BIAS", "FROZEN_LOWER_BAYES", "TARGET_ONLY_BAYES", "BOUNDS"]
+__all__ = ["FROZEN_LOWER_BIAS", "FROZEN_LOWER_BAYES", "TARGET_ONLY_BAYES", "CLASS_BIAS", "BOUNDS"]
 
 _eps = STANDARD["eps"].symbol
 #: eps * s^2 * ||a||^2 with s = sqrt(1/(2 eps)) and ||a|| = 1, kept unsimplified.
@@ -93,5 +93,28 @@ TARGET_ONLY_BAYES = Bound(
     references=("Gaussian posterior covariance; Jensen: tr(A^-1) is convex on SPD matrices",),
 )
 
+CLASS_BIAS = Bound(
+    name="class-bias",
+    statement=(
+        "Any predictor in a learner's fine-tuning class K_r = {B_hat w + delta : ||delta|| <= r} has excess risk "
+        ">= class_bias = min over K_r of (theta' - theta)' Sigma (theta' - theta), for every sample"
+    ),
+    kind="lower",
+    explicit=True,
+    assumptions=(
+        "squared loss with additive noise independent of x: excess risk (theta' - theta)' Sigma (theta' - theta)",
+        "the learner's target predictor lies in its declared class K_r (checked: premise)",
+        "holds for every realisation, whatever the frame (learned or not) and however the target was chosen",
+    ),
+    derivation="docs/theory/class-bias.md",
+    constants=(Constant("class_bias", "approximation error of the learner's class at the target (per replicate, "
+                        "simulations.class_geometry)", lower=0, lower_open=False,
+                        latex_name=r"b_{K_{r}}"),),
+    terms={"bias": "class_bias"},
+    monotonicity={"class_bias": +1},
+    references=("definition of a minimum; Sigma-orthogonal projection; trust-region subproblem",),
+    premises=("delta_norm <= ft_radius*(1 + 1e-9) + 1e-12",),
+)
+
 #: Bounds defined in this module.
-BOUNDS = (FROZEN_LOWER_BIAS, FROZEN_LOWER_BAYES, TARGET_ONLY_BAYES)
+BOUNDS = (FROZEN_LOWER_BIAS, FROZEN_LOWER_BAYES, TARGET_ONLY_BAYES, CLASS_BIAS)

@@ -28,9 +28,20 @@ VALID: dict[str, dict[str, float]] = {
                              fail_prob=0.5),
     "adaptrep-network-rate": dict(d=16, k=4, n=4, T=4, m=16, nu=0.5, delta0=0.5,
                                   fail_prob=2 * math.exp(-4)),
+    "network-head-exact": dict(expected_insample=0.25),
+    "network-head-exact-test": dict(expected_excess=0.4),
     "finetune-logistic": dict(d=4, k=1, m=16, delta0=0.5, c_w=1, R=2, fail_prob=0.5),
     "gd-radius-observed": dict(d=4, k=1, m=16, L=1, c_w=1, R=2, fail_prob=0.5, gd_radius=0.3,
                                empirical_gap=0.1, b0=0.7, r_min=0.01, J=10),
+    "logistic-erm-certificate": dict(cert_gnorm2=0.04, cert_fisher=1.5, cert_u=0.8, cert_um=0.5,
+                                     cert_vi=0.01),
+    "logistic-gap-certificate": dict(cert_gnorm2=0.04, cert_fisher=1.5, cert_u=0.8, cert_um=0.5,
+                                     empirical_gap=-0.01),
+    "head-only-exact": dict(k=2, m=13, sigma=1, head_bias=0.5),
+    "head-only-insample": dict(k=2, m=10, sigma=1, head_bias=0.5),
+    "smoother-conditional": dict(expected_excess=0.3),
+    "smoother-conditional-insample": dict(expected_insample=0.2),
+    "class-bias": dict(class_bias=0.45),
 }
 
 

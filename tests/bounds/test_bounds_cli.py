@@ -37,7 +37,7 @@ def test_sweep_and_exponent(parser, capsys):
                           "--m", "16,64", "--delta0", "0.5", "--L", "1", "--b", "1",
                           "--c_w", "1", "--R", "2", "--fail_prob", "0.5", "--exponent", "m")
     assert status == 0
-    assert "finetune: [2. 1.]" in out and "exponent in m: [-0.5 -0.5]" in out
+    assert "finetune: [1.  0.5]" in out and "exponent in m: [-0.5 -0.5]" in out
 
 
 def test_json(parser, capsys):

@@ -16,12 +16,14 @@ def test_finetune_step_decays_like_inverse_square_root_of_m():
 
 
 @pytest.mark.parametrize("name", ["finetune-linear", "adaptrep-linear"])
-def test_head_term_is_order_one_over_m_and_perturbation_one_over_sqrt_m(name):
+def test_head_term_is_order_one_over_m_and_slow_term_one_over_sqrt_m(name):
     b = get_bound(name)
-    point = dict(VALID[name], m=np.array([3.0, 30, 300]))
+    point = dict(VALID[name], m=np.array([30.0, 300, 3000]))
     np.testing.assert_allclose(b.exponent("m", term="head", **point), -1.0, atol=1e-12)
-    np.testing.assert_allclose(b.exponent("m", term="perturbation", **point), -0.5, atol=1e-12)
-    np.testing.assert_allclose(b.exponent("d", term="perturbation", **point), 0.5, atol=1e-12)
+    # slow = 4 sigma delta0 sqrt((m - k)(d - k))/m: exponent -1/2 + k/(2(m - k)) -> -1/2
+    k = point["k"]
+    np.testing.assert_allclose(b.exponent("m", term="slow", **point), -0.5 + k / (2 * (point["m"] - k)),
+                               rtol=1e-9)
 
 
 def test_finetune_linear_exponent_follows_the_active_branch():
@@ -30,15 +32,17 @@ def test_finetune_linear_exponent_follows_the_active_branch():
     assert float(b.exponent("m", d=10, k=5, m=1000, sigma=1, delta0=1.0)) == pytest.approx(-1)
     # ceiling active and m < d: sigma^2, exponent 0 in m
     assert float(b.exponent("m", d=100, k=5, m=10, sigma=1, delta0=1.0)) == pytest.approx(0)
-    # head + perturbation active, delta0 = 0: sigma^2 k/m, exponent -1
+    # delta0 = 0: sigma^2 k/m, exponent -1
     assert float(b.exponent("m", d=100, k=5, m=50, sigma=1, delta0=0.0)) == pytest.approx(-1)
 
 
 def test_adaptrep_linear_representation_term_does_not_decay():
     b = get_bound("adaptrep-linear")
-    assert float(b.exponent("m", term="representation", **VALID["adaptrep-linear"])) == 0
-    assert float(b.exponent("rep_error", term="representation",
-                            **VALID["adaptrep-linear"])) == pytest.approx(1)
+    point = dict(VALID["adaptrep-linear"])
+    # (1 - k/m) rep_error: exponent in m is (k/m)/(1 - k/m) -> 0, in rep_error exactly 1
+    k, m = point["k"], point["m"]
+    assert float(b.exponent("m", term="representation", **point)) == pytest.approx(k / (m - k))
+    assert float(b.exponent("rep_error", term="representation", **point)) == pytest.approx(1)
 
 
 def test_target_only_exponent_is_exact():

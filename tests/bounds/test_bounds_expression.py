@@ -44,8 +44,8 @@ def test_whole_sweep_broadcasts_in_one_call():
     np.testing.assert_allclose(values, loop)
     parts = b.breakdown(d=d, k=5, m=m, sigma=1.0, delta0=0.1)
     assert all(v.shape == (4, 3) for v in parts.values())
-    np.testing.assert_allclose(np.minimum(parts["head"] + parts["perturbation"],
-                                          parts["ceiling"]), values)
+    np.testing.assert_allclose(parts["head"] + np.minimum(np.minimum(parts["ceiling"], parts["slow"]),
+                                                          parts["diameter"]), values)
 
 
 def test_scalar_inputs_give_0d_and_constant_terms_broadcast():

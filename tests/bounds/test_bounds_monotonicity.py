@@ -68,12 +68,24 @@ def check_monotone(bound: Bound, name: str, direction: int, point: dict, x2: flo
     return direction * (f2 - f1) >= -tol
 
 
+#: (bound, constant) pairs that are genuinely not monotone, and why (no direction declared).
+NOT_MONOTONE = {
+    ("adaptrep-linear", "m"): "the representation term (1 - k/m) rep_error grows with m",
+    ("adaptrep-linear", "k"): "a larger k raises the head term and shrinks the residual ones",
+    ("head-only-insample", "m"): "the bias term (1 - k/m) head_bias grows with m",
+    ("head-only-insample", "k"): "a larger k raises the variance and shrinks the bias term",
+    ("finetune-linear", "k"): "a larger k raises the head term and shrinks the residual ones",
+}
+
+
 def test_declared_monotonicities_cover_the_main_constants():
     wanted = {"n": -1, "T": -1, "m": -1, "k": +1, "delta0": +1}
     for b in BOUNDS.values():
         for c, direction in wanted.items():
             if c == "k" and b.name == "frozen-lower-bayes":
                 direction = -1  # the unknown block has dimension d - k
+            if (b.name, c) in NOT_MONOTONE:
+                direction = 0
             if c in b.constants:
                 assert b.monotonicity[c] == direction, (b.name, c)
         if b.name != "frozen-lower-bias":

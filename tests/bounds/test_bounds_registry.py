@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["finetune-step", "finetune-linear", "adaptrep-linear", "adaptrep-linear-rate",
          "frozenrep-shared", "target-only", "oracle-head", "frozen-lower-bias",
          "frozen-lower-bayes", "target-only-bayes", "gd-radius", "adaptrep-logistic",
-         "network-finetune", "finetune-logistic", "gd-radius-observed", "adaptrep-network-rate"]
+         "network-finetune", "finetune-logistic", "gd-radius-observed", "adaptrep-network-rate",
+         "logistic-erm-certificate", "logistic-gap-certificate",
+         "network-head-exact", "network-head-exact-test", "head-only-exact", "head-only-insample",
+         "smoother-conditional", "smoother-conditional-insample", "class-bias"]
 RATE_ONLY = {"adaptrep-linear-rate", "frozenrep-shared", "adaptrep-logistic", "adaptrep-network-rate"}
 
 
@@ -24,8 +27,10 @@ def test_registry_holds_exactly_the_catalogue():
     assert sorted(BOUNDS) == sorted(NAMES)
     assert {n for n, b in BOUNDS.items() if b.kind == "rate"} == RATE_ONLY
     assert {n for n, b in BOUNDS.items() if b.kind == "lower"} == {
-        "frozen-lower-bias", "frozen-lower-bayes", "target-only-bayes"}
-    assert {n for n, b in BOUNDS.items() if b.kind == "exact"} == {"target-only", "oracle-head"}
+        "frozen-lower-bias", "frozen-lower-bayes", "target-only-bayes", "class-bias"}
+    assert {n for n, b in BOUNDS.items() if b.kind == "exact"} == {
+        "target-only", "oracle-head", "network-head-exact", "network-head-exact-test", "head-only-exact",
+        "head-only-insample", "smoother-conditional", "smoother-conditional-insample"}
 
 
 @pytest.mark.parametrize("name", NAMES)

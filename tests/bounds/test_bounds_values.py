@@ -10,19 +10,49 @@ import pytest
 from bounds import BOUNDS, get_bound
 from bounds_testpoints import VALID
 
+FL_DIAMETER = 0.04 * ((math.sqrt(45) + math.sqrt(95)) ** 2 + 1) / 50
+AL_DIAMETER = (math.sqrt((math.sqrt(98) + math.sqrt(23)) ** 2 + 1) + math.sqrt(49)) ** 2 / 100
 CONF_HALF = math.sqrt(2 * math.log(4) / 16)  # b sqrt(2 log(2/0.5)/16), b = 1
+CONF_ONE = math.sqrt(2 * math.log(2) / 16)  # b sqrt(2 log(1/0.5)/16), b = 1 (finetune-step, gd-radius)
+LG_CONF = 3 * math.sqrt(math.log(4) / 32)
+LG_COMP = min(LG_CONF, math.sqrt(2 * 0.56 * math.log(4) / 16) + 3 * math.log(4) / 48)
+GD_CONF = 3.9 * math.sqrt(math.log(44) / 32)
+GD_COMP = min(2.7 * math.sqrt(math.log(4) / 32),
+              math.sqrt(2 * 1.35**2 * math.log(4) / 16) + 2.7 * math.log(4) / 48)
+
+
+def _erm_certificate(gnorm2, fisher, u, um, vi):
+    """phi2(u) fisher x^2, x = (sqrt(gnorm2) + sqrt(gnorm2 + 4 phi1(um) vi))/(2 phi1(um))."""
+    phi1 = -math.expm1(-um) / um
+    phi2 = (math.expm1(u) - u) / u**2
+    x = (math.sqrt(gnorm2) + math.sqrt(gnorm2 + 4 * phi1 * vi)) / (2 * phi1)
+    return phi2 * fisher * x**2
+
+
+def _gap_certificate(gnorm2, fisher, u, um, gap):
+    """phi2(u) fisher x^2, x = (sqrt(gnorm2) + sqrt(max(0, gnorm2 + 4 phi3(um) gap)))/(2 phi3(um))."""
+    phi3 = (math.expm1(-um) + um) / um**2
+    phi2 = (math.expm1(u) - u) / u**2
+    x = (math.sqrt(gnorm2) + math.sqrt(max(0.0, gnorm2 + 4 * phi3 * gap))) / (2 * phi3)
+    return phi2 * fisher * x**2
 
 #: (bound, value at VALID[bound], breakdown at VALID[bound]) computed by hand.
 HAND = {
-    # 4*1*1*2*(sqrt(1/4) + 0.5)/sqrt(16) = 2
-    "finetune-step": (2 + CONF_HALF, {"finetune": 2.0, "confidence": CONF_HALF}),
-    # 4*1*2*(1*sqrt(1/4) + 0.1*5*1)/4 = 2
-    "gd-radius": (2 + CONF_HALF, {"finetune": 2.0, "confidence": CONF_HALF}),
-    # head 5/50, perturbation 4*0.1*sqrt(2), ceiling 50/50
-    "finetune-linear": (0.1 + 0.4 * math.sqrt(2),
-                        {"head": 0.1, "perturbation": 0.4 * math.sqrt(2), "ceiling": 1.0}),
-    # 4*0.5 + 6*4*2/100 + 8*2*0.5*sqrt(25/100)
-    "adaptrep-linear": (6.48, {"representation": 2.0, "head": 0.48, "perturbation": 4.0}),
+    # 2*1*1*2*(sqrt(1/4) + 0.5)/sqrt(16) = 1; b sqrt(2 log(1/0.5)/16), b = 1
+    "finetune-step": (1 + CONF_ONE, {"finetune": 1.0, "confidence": CONF_ONE}),
+    # 2*1*2*(1*sqrt(1/4) + 0.1*5*1)/4 = 1
+    "gd-radius": (1 + CONF_ONE, {"finetune": 1.0, "confidence": CONF_ONE}),
+    # d = 100, k = 5, m = 50, sigma = 1, delta0 = 0.1: head 5/50, ceiling min(45, 95)/50,
+    # slow 4*0.1*sqrt(45*95)/50, diameter 4*0.01*((sqrt 45 + sqrt 95)^2 + 1)/50; value head + min(...)
+    "finetune-linear": (0.1 + FL_DIAMETER,
+                        {"head": 0.1, "ceiling": 0.9, "slow": 0.4 * math.sqrt(45 * 95) / 50,
+                         "diameter": FL_DIAMETER}),
+    # d = 25, k = 2, m = 100, sigma = 2, delta0 = 0.5, rep_error = 0.5, tr C = 23, ||C|| = 1 (defaults):
+    # head 4*2/100, representation 0.98*0.5, ceiling 4*23/100, slow 4*2*0.5*sqrt(98*23)/100,
+    # diameter (2*0.5*sqrt((sqrt 98 + sqrt 23)^2 + 1) + sqrt(98*0.5))^2/100
+    "adaptrep-linear": (0.08 + 0.49 + 0.92,
+                        {"head": 0.08, "representation": 0.49, "ceiling": 0.92,
+                         "slow": 4 * math.sqrt(98 * 23) / 100, "diameter": AL_DIAMETER}),
     # 1*2*10/(5*4*0.5) + 2/20 + min(0.09, 10/20)
     "adaptrep-linear-rate": (2.19, {"transfer": 2.0, "head": 0.1, "perturbation": 0.09}),
     # 10*2/20 + 2/20
@@ -38,18 +68,33 @@ HAND = {
     "target-only-bayes": (2.5 / 6, {"bayes": 2.5 / 6}),
     # (sqrt(64/16) + sqrt(4/4) + 0.5*sqrt(16/4))/0.5 + sqrt(4/16) + 0.5*sqrt(1) + sqrt(4/16)
     "adaptrep-logistic": (9.5, {"transfer": 8.0, "finetune": 1.0, "confidence": 0.5}),
-    # 4*2/4 + 16*0.5*sqrt(4/16) + conf
-    "network-finetune": (6 + CONF_HALF, {"head": 2.0, "perturbation": 4.0,
+    # 2*1*1*2/4 + 8*1*1*0.5*1*sqrt(4/16) + conf (one-sided contraction: factor 2)
+    "network-finetune": (3 + CONF_HALF, {"head": 1.0, "perturbation": 2.0,
                                          "confidence": CONF_HALF}),
+    # the value is the per-replicate column itself
+    "network-head-exact": (0.25, {"expected": 0.25}),
+    "network-head-exact-test": (0.4, {"expected": 0.4}),
     # (sqrt(64/16) + sqrt(4/4) + 0.5*sqrt(64/4))/0.5 + sqrt(4/16) + 0.5*sqrt(64/16) + sqrt(4/16)
     "adaptrep-network-rate": (12.0, {"transfer": 10.0, "finetune": 1.5, "confidence": 0.5}),
-    # 4*2*(1*sqrt(1/4) + 0.5)/4 = 2; b = log(1 + e^(2*(1 + 0.5)))
-    "finetune-logistic": (2 + math.log1p(math.exp(3)) * CONF_HALF,
-                          {"finetune": 2.0, "confidence": math.log1p(math.exp(3)) * CONF_HALF}),
-    # 4*1*2*(sqrt(1/4) + 0.3)/4 = 1.6; (0.7 + 2*(1 + 2*0.3)) sqrt(2 log(2*11/0.5)/16); gap 0.1
-    "gd-radius-observed": (1.6 + 3.9 * math.sqrt(2 * math.log(44) / 16) + 0.1,
-                           {"finetune": 1.6, "confidence": 3.9 * math.sqrt(2 * math.log(44) / 16),
-                            "gap": 0.1}),
+    # 2*2*(1*sqrt(1/4) + 0.5)/4 = 1; W = 2*(1 + 0.5) = 3: W sqrt(log 4/32);
+    # comparator min(W sqrt(log 4/32), sqrt(2*0.56*log 4/16) + W log 4/48) (Bernstein, V = min(14/25, 9/4))
+    "finetune-logistic": (1 + LG_CONF + LG_COMP, {"finetune": 1.0, "confidence": LG_CONF,
+                                                  "comparator": LG_COMP}),
+    # 2*1*2*(sqrt(1/4) + 2*0.3)/4 = 1.1; (0.7 + 2*(1 + 2*0.3)) sqrt(log(2*11/0.5)/32);
+    # comparator min(2.7 sqrt(log 4/32), sqrt(2 v log 4/16) + 2.7 log 4/48), v = (2/2 + 0.35)^2; gap 0.1
+    "gd-radius-observed": (1.1 + GD_CONF + GD_COMP + 0.1,
+                           {"finetune": 1.1, "confidence": GD_CONF, "comparator": GD_COMP, "gap": 0.1}),
+    "logistic-erm-certificate": (_erm_certificate(0.04, 1.5, 0.8, 0.5, 0.01),
+                                 {"certificate": _erm_certificate(0.04, 1.5, 0.8, 0.5, 0.01)}),
+    "logistic-gap-certificate": (_gap_certificate(0.04, 1.5, 0.8, 0.5, -0.01),
+                                 {"certificate": _gap_certificate(0.04, 1.5, 0.8, 0.5, -0.01)}),
+    # 0.5 + (1 + 0.5)*2/(13 - 3)
+    "head-only-exact": (0.8, {"bias": 0.5, "variance": 0.3}),
+    # 2/10 + (1 - 2/10)*0.5
+    "head-only-insample": (0.6, {"variance": 0.2, "bias": 0.4}),
+    "smoother-conditional": (0.3, {"expected": 0.3}),
+    "smoother-conditional-insample": (0.2, {"expected": 0.2}),
+    "class-bias": (0.45, {"bias": 0.45}),
 }
 
 
@@ -68,12 +113,35 @@ def test_value_and_breakdown_match_hand_computation(name):
         assert float(got[term]) == pytest.approx(expected, rel=1e-12), term
 
 
-def test_finetune_linear_ceiling_takes_over():
+def test_finetune_linear_branches():
     b = get_bound("finetune-linear")
-    # delta0 = 1: head + perturbation = 0.1 + 4 sqrt(2) > ceiling = 1
+    # delta0 = 1: the perturbation branches exceed the ceiling: head + ceiling = sigma^2 min(m, d)/m
     assert float(b.evaluate(d=100, k=5, m=50, sigma=1, delta0=1.0)) == pytest.approx(1.0)
-    # m > d: ceiling sigma^2 d/m = 100/400
     assert float(b.evaluate(d=100, k=5, m=400, sigma=1, delta0=1.0)) == pytest.approx(0.25)
+    # delta0 = 0: exactly the head term sigma^2 k/m (the in-sample risk of least squares in span(B*))
+    assert float(b.evaluate(d=100, k=5, m=50, sigma=1, delta0=0.0)) == pytest.approx(0.1)
+    # never above the first version min(sigma^2 k/m + 4 sigma delta0 sqrt(d/m), sigma^2 min(m, d)/m)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        d, k = int(rng.integers(2, 200)), 1
+        k = int(rng.integers(1, d + 1))
+        m, sigma, r = int(rng.integers(k + 1, 400)), float(rng.uniform(0.1, 3)), float(rng.uniform(0, 2))
+        old = min(sigma**2 * k / m + 4 * sigma * r * math.sqrt(d / m), sigma**2 * min(m, d) / m)
+        assert float(b.evaluate(d=d, k=k, m=m, sigma=sigma, delta0=r)) <= old * (1 + 1e-12)
+
+
+def test_adaptrep_linear_is_exact_at_radius_zero_and_never_above_the_first_version():
+    b = get_bound("adaptrep-linear")
+    # delta0 = 0: sigma^2 k/m + (1 - k/m) rep_error, the exact in-sample risk of head-only least squares
+    assert float(b.evaluate(d=25, k=2, m=100, sigma=2, delta0=0.0, rep_error=0.5)) == pytest.approx(0.08 + 0.49)
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        d = int(rng.integers(2, 100))
+        k = int(rng.integers(1, d + 1))
+        m, sigma = int(rng.integers(k, 300)), float(rng.uniform(0.1, 3))
+        r, rep = float(rng.uniform(0, 2)), float(rng.uniform(0, 2))
+        old = 4 * rep + 6 * sigma**2 * k / m + 8 * sigma * r * math.sqrt(d / m)
+        assert float(b.evaluate(d=d, k=k, m=m, sigma=sigma, delta0=r, rep_error=rep)) <= old * (1 + 1e-12)
 
 
 def test_frozen_lower_bayes_default_tau2_gives_closed_form():
@@ -104,7 +172,8 @@ def test_adaptrep_linear_broadcasts_over_rep_error_column():
     rep_error = np.linspace(0, 2, 7)
     point = dict(VALID["adaptrep-linear"], rep_error=rep_error)
     got = get_bound("adaptrep-linear").evaluate(**point)
-    np.testing.assert_allclose(got, 4 * rep_error + 0.48 + 4.0)
+    one = [float(get_bound("adaptrep-linear").evaluate(**dict(point, rep_error=float(r)))) for r in rep_error]
+    np.testing.assert_allclose(got, one)
 
 
 def test_exact_bounds_match_monte_carlo_of_least_squares():
@@ -120,15 +189,28 @@ def test_exact_bounds_match_monte_carlo_of_least_squares():
     assert float(get_bound("oracle-head").evaluate(k=d, m=m, sigma=sigma)) == exact
 
 
-def test_finetune_logistic_is_finetune_step_with_the_logistic_loss():
-    # L = 1, b = log(1 + exp(R (c_w + delta0))), class radius delta0 = delta0_step * c_w
+def test_finetune_logistic_is_never_above_finetune_step_with_the_logistic_loss():
+    # finetune-step with L = 1, b = log(1 + exp(R (c_w + delta0))), class radius delta0 = delta0_step * c_w,
+    # at fail_prob/2 for each of its two halves, is the previous (Hoeffding) form; the Bernstein form is smaller
     rng = np.random.default_rng(4)
     delta0, c_w, R = rng.uniform(0, 2, 20), rng.uniform(0.5, 3, 20), rng.uniform(0.5, 4, 20)
     common = dict(d=30, k=3, m=50, fail_prob=0.05)
     lg = get_bound("finetune-logistic").evaluate(delta0=delta0, c_w=c_w, R=R, **common)
-    ft = get_bound("finetune-step").evaluate(delta0=delta0 / c_w, c_w=c_w, R=R, L=1.0,
-                                             b=np.log1p(np.exp(R * (c_w + delta0))), **common)
-    np.testing.assert_allclose(lg, ft, rtol=1e-12)
+    old = (4 * R * (c_w * np.sqrt(3 / 30) + delta0) / np.sqrt(50)
+           + np.log1p(np.exp(R * (c_w + delta0))) * np.sqrt(2 * np.log(2 / 0.05) / 50))
+    assert np.all(lg < old)
+    parts = get_bound("finetune-logistic").breakdown(delta0=delta0, c_w=c_w, R=R, **common)
+    np.testing.assert_allclose(parts["finetune"], 2 * R * (c_w * np.sqrt(3 / 30) + delta0) / np.sqrt(50))
+    W = R * (c_w + delta0)
+    np.testing.assert_allclose(parts["confidence"], W * np.sqrt(np.log(40) / 100))
+    bern = np.sqrt(2 * np.minimum(0.56, W**2 / 30) * np.log(40) / 50) + W * np.log(40) / 150
+    np.testing.assert_allclose(parts["comparator"], np.minimum(W * np.sqrt(np.log(40) / 100), bern))
+
+
+def test_finetune_step_confidence_uses_log_one_over_fail_prob():
+    b = get_bound("finetune-step")
+    point = dict(VALID["finetune-step"], fail_prob=0.05)
+    assert float(b.breakdown(**point)["confidence"]) == pytest.approx(math.sqrt(2 * math.log(20) / 16))
 
 
 def test_gd_radius_observed_floors_the_radius_at_the_grid_start():
