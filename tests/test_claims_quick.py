@@ -27,3 +27,34 @@ def quick_results():
 def test_builtin_claim(quick_results, claim_id):
     result = quick_results[claim_id]
     assert result["status"] == "pass", "\n" + format_claim(result, only_failing=True)
+
+
+UPPER = ("upper-mean", "upper-whp", "upper-always")
+
+
+def test_no_built_in_point_is_vacuous_and_every_upper_bound_has_a_baseline(quick_results):
+    for cid, claim in quick_results.items():
+        for p in claim["points"]:
+            assert not p.get("vacuous"), (cid, p["params"], p.get("bound"), p.get("baseline"))
+            if claim["check"] in UPPER and claim["risk"] != "sin_theta_max":
+                assert p.get("baseline") is not None, (cid, p["params"])
+
+
+def test_each_paper_claim_has_a_point_with_margin_at_most_3(quick_results):
+    best = {f"C{i}": None for i in range(1, 9)}
+    for claim in quick_results.values():
+        margins = [p["margin"] for p in claim["points"] if p.get("margin") is not None]
+        for c in claim.get("covers") or []:
+            if margins and (best[c] is None or min(margins) < best[c]):
+                best[c] = min(margins)
+    assert all(v is not None and v <= 3 for v in best.values()), best
+
+
+def test_the_docs_list_every_built_in_claim():
+    from pathlib import Path
+
+    from verification.builtin import builtin_claims
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "verification.md").read_text()
+    missing = [c.id for c in builtin_claims("full") if f"`{c.id}`" not in text]
+    assert not missing, missing

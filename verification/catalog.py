@@ -34,6 +34,9 @@ class Catalog:
     #: Hyper-parameter names per learner (``learner_params`` validation), or
     #: None when unknown (names are then not checked).
     hyperparameters: Mapping[str, tuple[str, ...]] | None = None
+    #: Per-replicate columns of the simulator that bounds and premises may use,
+    #: or None (then :data:`verification.claims.REPLICATE_NAMES`).
+    replicate_names: tuple[str, ...] | None = None
 
     def parameters(self, setting: str) -> Mapping[str, object]:
         return self.settings[setting]
@@ -60,5 +63,6 @@ def default_catalog() -> Catalog:
         params = simulations.get_setting(name).PARAMETERS
         settings[name] = {p: _default_of(spec) for p, spec in params.items()}
     hyper = {name: tuple(cls.HYPERPARAMETERS) for name, cls in simulations.LEARNERS.items()}
+    replicate = ("rep_error", "nu", "sin_theta_max", "converged") + tuple(simulations.EXTRA_COLUMNS)
     return Catalog(settings=settings, learners=tuple(simulations.LEARNERS),
-                   resolve=_resolver(simulations), hyperparameters=hyper)
+                   resolve=_resolver(simulations), hyperparameters=hyper, replicate_names=replicate)

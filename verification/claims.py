@@ -18,20 +18,26 @@ from typing import Any
 import numpy as np
 
 from .catalog import REQUIRED, Catalog
-from .checks import CHECKS, MIN_RATE_POINTS, MIN_REPS, RATE_CHECKS
+from .checks import CHECKS, CLAIM_CHECKS, MIN_RATE_POINTS, MIN_REPS, RATE_CHECKS, UPPER_CHECKS
 from .errors import ClaimError
-from .expressions import BoundExpression, parse_bound
+from .expressions import BoundExpression, Premise, parse_bound, parse_premise
 
-__all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "REPLICATE_NAMES",
-           "EXTRA_PARAMETERS", "DEFAULT_REPS"]
+__all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "BASELINE_COLUMNS", "REPLICATE_NAMES",
+           "EXTRA_PARAMETERS", "DEFAULT_REPS", "KINDS", "PAPER_CLAIMS"]
 
-#: Risk columns a claim may check (``risk`` key).
-RISK_COLUMNS = ("excess_risk", "insample_risk")
-#: Per-replicate diagnostic columns a bound may reference (``simulations``
-#: columns; the last five come from gradient-descent fine-tuning and from the
-#: logistic and network settings, NaN elsewhere).
-REPLICATE_NAMES = ("rep_error", "nu", "gd_radius", "grad_bound", "displacement", "empirical_gap",
-                   "risk_se")
+#: Columns a claim may check (``risk`` key): the two risks, and the principal-angle
+#: sine of the learned representation (claims on the representations themselves).
+RISK_COLUMNS = ("excess_risk", "insample_risk", "sin_theta_max")
+#: The trivial-baseline column of each risk column (vacuity, docs/verification.md).
+BASELINE_COLUMNS = {"excess_risk": "baseline_excess", "insample_risk": "baseline_insample"}
+#: Per-replicate columns a bound or premise may reference when the catalog does
+#: not list them (the default catalog reads them from ``simulations.columns``).
+REPLICATE_NAMES = ("rep_error", "nu", "sin_theta_max", "gd_radius", "grad_bound", "displacement",
+                   "empirical_gap", "risk_se")
+#: What kind of evidence a claim is (``kind`` key).
+KINDS = ("theorem", "exact", "empirical", "rate")
+#: The paper's claims a built-in claim can cover (``covers`` key), NOTES.md section 5.
+PAPER_CLAIMS = tuple(f"C{i}" for i in range(1, 9))
 #: Parameters a claim may set besides the setting's own.
 EXTRA_PARAMETERS = ("fail_prob",)
 DEFAULT_REPS = 200
@@ -58,6 +64,13 @@ class Claim:
     bound_name: str | None = None
     learner_params: dict = field(default_factory=dict)
     source: str | None = None
+    band: tuple | None = None
+    along: str | None = None
+    exponent: tuple | None = None
+    premises: tuple = ()
+    covers: tuple = ()
+    kind: str | None = None
+    seed_key: str | None = None
 
     def validate(self, catalog: Catalog) -> "ValidatedClaim":
         return _validate(self, catalog)
@@ -71,6 +84,9 @@ class ValidatedClaim:
     sweep_points: tuple[dict, ...]    # only the swept values per point
     setting_names: tuple[str, ...]    # parameters passed to the simulator
     learners: tuple[str, ...]         # learners the Monte Carlo call needs
+    premises: tuple[Premise, ...] = ()
+    replicate_names: tuple[str, ...] = REPLICATE_NAMES
+    kind: str = "theorem"
 
     @property
     def id(self) -> str:
@@ -78,7 +94,7 @@ class ValidatedClaim:
 
     @property
     def n_tests(self) -> int:
-        return 1 if self.claim.check in RATE_CHECKS else len(self.points)
+        return 1 if self.claim.check in CLAIM_CHECKS else len(self.points)
 
 
 def _is_scalar(v: Any) -> bool:
@@ -118,6 +134,31 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         if (isinstance(c.tol, bool) or not isinstance(c.tol, numbers.Real)
                 or not 0 < c.tol < 1):
             raise err(f"tol must be a number in (0, 1), got {c.tol!r}", "tol")
+    band = None
+    if c.band is not None:
+        if c.check != "exact":
+            raise err("only exact checks take 'band'", "band")
+        band = _pair(c.band, "band", err, low=0.0)
+    exponent = None
+    if c.check == "exponent":
+        if not isinstance(c.along, str) or c.along not in (c.sweep or {}):
+            raise err("exponent checks need 'along', the name of a swept parameter "
+                      f"(swept: {', '.join(c.sweep) or 'none'})", "along")
+        if c.exponent is None:
+            raise err("exponent checks need 'exponent = [lo, hi]', the allowed range of the slope", "exponent")
+        exponent = _pair(c.exponent, "exponent", err)
+    else:
+        if c.along is not None:
+            raise err("only exponent checks take 'along'", "along")
+        if c.exponent is not None:
+            raise err("only exponent checks take 'exponent'", "exponent")
+    if not isinstance(c.covers, (list, tuple)) or any(x not in PAPER_CLAIMS for x in c.covers):
+        raise err(f"covers must be a list of paper claims among {', '.join(PAPER_CLAIMS)}, got {c.covers!r}",
+                  "covers")
+    if c.kind is not None and c.kind not in KINDS:
+        raise err(f"unknown kind {c.kind!r}; known: {', '.join(KINDS)}", "kind")
+    if c.seed_key is not None and (not isinstance(c.seed_key, str) or not c.seed_key):
+        raise err(f"seed_key must be a non-empty string, got {c.seed_key!r}", "seed_key")
     if isinstance(c.reps, bool) or not isinstance(c.reps, numbers.Integral):
         raise err(f"reps must be an integer, got {c.reps!r}", "reps")
     if c.reps < MIN_REPS:
@@ -188,16 +229,22 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
     if c.check == "upper-whp" and "fail_prob" not in given:
         raise err("upper-whp checks need the parameter 'fail_prob'", "params.fail_prob")
 
-    allowed = known | set(REPLICATE_NAMES)
+    replicate_names = tuple(getattr(catalog, "replicate_names", None) or REPLICATE_NAMES)
+    allowed = known | set(replicate_names)
     expression = parse_bound(c.bound, allowed, claim=cid, field="bound")
-    for name in expression.names:
-        if name in REPLICATE_NAMES:
+    if not isinstance(c.premises, (list, tuple)):
+        raise err("premises must be a list of inequalities such as 'delta_norm <= ft_radius'", "premises")
+    premises = tuple(parse_premise(text, allowed, claim=cid, field=f"premises[{i}]")
+                     for i, text in enumerate(c.premises))
+    for name in expression.names + tuple(n for p in premises for n in p.names):
+        if name in replicate_names:
             continue
         if name not in given and setting_params.get(name, REQUIRED) is REQUIRED:
             raise err(f"bound uses {name!r}, which has no value: add it to params",
                       f"params.{name}")
 
     sweep_names = list(c.sweep)
+    values: list[float | None] = []
     combos = list(itertools.product(*(c.sweep[n] for n in sweep_names))) or [()]
     points, sweep_points = [], []
     for combo in combos:
@@ -231,28 +278,55 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         if fp is not None and (isinstance(fp, (str, bool)) or not 0 < fp < 1):
             raise err(f"fail_prob must be in (0, 1), got {fp!r}",
                       "sweep.fail_prob" if "fail_prob" in sp else "params.fail_prob")
-        _check_bound_value(expression, full, sp, c, err)
+        values.append(_check_bound_value(expression, full, sp, c, err, replicate_names))
 
-    if c.check in RATE_CHECKS and len(points) < MIN_RATE_POINTS:
+    if c.check in CLAIM_CHECKS and len(points) < MIN_RATE_POINTS:
         raise err(f"{c.check} needs a sweep of at least {MIN_RATE_POINTS} points",
                   "sweep")
+    known_values = [v for v in values if v is not None]
+    if c.check in RATE_CHECKS and len(known_values) == len(points) and len(set(known_values)) == 1:
+        raise err(f"rate checks need a bound that varies across the sweep; {c.bound!r} = "
+                  f"{known_values[0]:g} at every point", "bound")
     learners = (c.learner,) if c.versus is None else (c.learner, c.versus)
     return ValidatedClaim(
         claim=c, expression=expression, points=tuple(points),
         sweep_points=tuple(sweep_points),
-        setting_names=tuple(setting_params), learners=learners)
+        setting_names=tuple(setting_params), learners=learners, premises=premises,
+        replicate_names=replicate_names, kind=c.kind or _default_kind(c))
+
+
+def _pair(value: Any, name: str, err, low: float | None = None) -> tuple[float, float]:
+    """A ``[lo, hi]`` pair of finite numbers with ``lo <= hi`` (and ``lo >= low``)."""
+    ok = (isinstance(value, (list, tuple)) and len(value) == 2
+          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) for v in value))
+    if not ok or value[0] > value[1] or (low is not None and value[0] < low):
+        lowtxt = f" and lo >= {low:g}" if low is not None else ""
+        raise err(f"{name} must be [lo, hi] with finite numbers lo <= hi{lowtxt}, got {value!r}", name)
+    return float(value[0]), float(value[1])
+
+
+def _default_kind(c: Claim) -> str:
+    """``exact`` for exact checks, ``rate`` for slopes, ``theorem`` for a registered bound, else ``empirical``."""
+    if c.check == "exact":
+        return "exact"
+    if c.check in RATE_CHECKS:
+        return "rate"
+    return "theorem" if c.bound_name else "empirical"
 
 
 def _check_bound_value(expression: BoundExpression, full: dict, sp: dict,
-                       c: Claim, err) -> None:
-    """Evaluate a bound that does not depend on replicates; it must be finite."""
-    if any(n in REPLICATE_NAMES for n in expression.names):
-        return
+                       c: Claim, err, replicate_names: tuple[str, ...] = REPLICATE_NAMES) -> float | None:
+    """Evaluate a bound that does not depend on replicates; it must be finite (and >= 0 for upper bounds).
+
+    Returns the value, or None when it is only known at run time.
+    """
+    if any(n in replicate_names for n in expression.names):
+        return None
     values = {}
     for n in expression.names:
         v = full.get(n)
         if v is None:
-            return          # derived by the setting at run time
+            return None     # derived by the setting at run time
         if isinstance(v, (str, bool)) or not isinstance(v, numbers.Real):
             raise err(f"bound uses {n!r}, whose value {v!r} is not a number", "bound")
         values[n] = v
@@ -263,15 +337,35 @@ def _check_bound_value(expression: BoundExpression, full: dict, sp: dict,
     if c.check in RATE_CHECKS and value <= 0:
         raise err(f"rate checks need a positive bound; {c.bound!r} = {value:g} at {sp}",
                   "bound")
+    if (c.check in UPPER_CHECKS or c.check in ("exact", "separation")) and value < 0:
+        raise err(f"an upper bound (or exact value, or ratio) cannot be negative; {c.bound!r} = {value:g} at "
+                  f"{sp or 'the fixed parameters'}", "bound")
+    return value
+
+
+def _arguments(names: tuple[str, ...], vc: ValidatedClaim, values: dict, replicate: dict | None) -> dict:
+    args = {}
+    for n in names:
+        if n in vc.replicate_names:
+            if replicate is None or n not in replicate:
+                raise RuntimeError(f"the Monte Carlo frame has no column {n!r}")
+            args[n] = np.asarray(replicate[n], float)
+        else:
+            args[n] = float(values[n])
+    return args
 
 
 def evaluate_bound(vc: ValidatedClaim, values: dict, replicate: dict | None = None
                    ) -> np.ndarray:
     """Evaluate the claim's bound at one point (per replicate if it uses them)."""
-    args = {}
-    for n in vc.expression.names:
-        if n in REPLICATE_NAMES:
-            args[n] = np.asarray(replicate[n], float)
-        else:
-            args[n] = float(values[n])
-    return vc.expression.evaluate(args)
+    return vc.expression.evaluate(_arguments(vc.expression.names, vc, values, replicate))
+
+
+def evaluate_premises(vc: ValidatedClaim, values: dict, replicate: dict | None, reps: int
+                      ) -> tuple[tuple[str, np.ndarray], ...]:
+    """``(text, holds)`` for every premise of the claim at one point, ``holds`` per replicate."""
+    out = []
+    for p in vc.premises:
+        holds = p.holds(_arguments(p.names, vc, values, replicate))
+        out.append((p.text, np.broadcast_to(holds, (reps,)).copy()))
+    return tuple(out)

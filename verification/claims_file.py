@@ -29,12 +29,16 @@ __all__ = ["CLAIM_KEYS", "REQUIRED_KEYS", "load_claims_file", "parse_claims",
 
 REQUIRED_KEYS = ("id", "setting", "learner", "check", "bound")
 #: Keys of the contract plus the documented additions (risk, derived,
-#: statement, derivation, bound_name, learner_params).
+#: statement, derivation, bound_name, learner_params, band, along, exponent,
+#: premises, covers, kind).
 CLAIM_KEYS = REQUIRED_KEYS + ("versus", "tol", "reps", "params", "sweep", "derived",
                               "risk", "statement", "derivation", "bound_name",
-                              "learner_params")
+                              "learner_params", "band", "along", "exponent", "premises",
+                              "covers", "kind", "seed_key")
 _STRING_KEYS = ("id", "setting", "learner", "check", "bound", "versus", "risk",
-                "statement", "derivation", "bound_name")
+                "statement", "derivation", "bound_name", "along", "kind", "seed_key")
+#: Keys whose value is a TOML array.
+_LIST_KEYS = ("band", "exponent", "premises", "covers")
 
 
 def parse_claims(data: dict, source: str | None = None) -> list[Claim]:
@@ -64,10 +68,13 @@ def parse_claims(data: dict, source: str | None = None) -> list[Claim]:
         for key in ("params", "sweep", "derived", "learner_params"):
             if key in t and not isinstance(t[key], dict):
                 raise ClaimError("must be a table", claim=name, field=key, source=source)
+        for key in _LIST_KEYS:
+            if key in t and not isinstance(t[key], list):
+                raise ClaimError("must be an array", claim=name, field=key, source=source)
         if name in seen:
             raise ClaimError("duplicate claim id", claim=name, field="id", source=source)
         seen.add(name)
-        kwargs = {k: t[k] for k in CLAIM_KEYS if k in t}
+        kwargs = {k: (tuple(t[k]) if k in _LIST_KEYS else t[k]) for k in CLAIM_KEYS if k in t}
         claims.append(Claim(**kwargs, source=source))
     return claims
 

@@ -6,7 +6,9 @@ report.md, report.html, results.csv, junit.xml, figures), ``report``
 :mod:`bounds.cli`), ``simulate`` (delegated to :mod:`simulations.cli`) and
 ``list`` (claims, bounds, settings, learners).
 
-Exit status: 0 success / every claim passes, 1 some claim fails, 2 bad input.
+Exit status: 0 success / every claim passes, 1 some claim fails (or errs), 2 bad
+input, 3 no claim fails but some point is vacuous (its bound is at or above the
+trivial baseline, so it could not have failed).
 Errors are one line on stderr (``--debug`` shows the traceback).
 """
 
@@ -30,8 +32,10 @@ class UsageError(Exception):
     """Bad input: reported on one line, exit status 2."""
 
 
-EXIT_STATUS = ("exit status: 0 success (every claim passes), 1 some claim fails, "
-               "2 bad input or usage")
+EXIT_STATUS = ("exit status: 0 success (every claim passes), 1 some claim fails or errs, "
+               "2 bad input or usage, 3 nothing fails but some point is vacuous")
+#: Exit status of ``verify`` per run status.
+VERIFY_EXIT = {"pass": 0, "fail": 1, "vacuous": 3}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -317,7 +321,7 @@ def _cmd_verify(args) -> int:
           "figures/)")
     if execution.summary() and not args.quiet:
         print(execution.summary())
-    return 0 if results["status"] == "pass" else 1
+    return VERIFY_EXIT.get(results["status"], 1)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

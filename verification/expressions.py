@@ -21,7 +21,7 @@ import sympy
 
 from .errors import ClaimError
 
-__all__ = ["FUNCTIONS", "BoundExpression", "parse_bound"]
+__all__ = ["FUNCTIONS", "BoundExpression", "Premise", "parse_bound", "parse_premise"]
 
 #: Functions a bound expression may call, with their arity (None = 2 or more).
 FUNCTIONS = {
@@ -165,3 +165,56 @@ def parse_bound(text: str, allowed: Iterable[str], *, claim: str | None = None,
     names = tuple(sorted(symbols))
     return BoundExpression(text=text.strip(), expr=expr, names=names,
                            _symbols=tuple(symbols[n] for n in names))
+
+
+_COMPARE_TEXT = {ast.LtE: "<=", ast.Lt: "<", ast.GtE: ">=", ast.Gt: ">"}
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A checkable premise ``lhs OP rhs`` (``OP`` one of ``<= < >= >``) of a bound."""
+
+    text: str
+    lhs: BoundExpression
+    op: str
+    rhs: BoundExpression
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.lhs.names) | set(self.rhs.names)))
+
+    def holds(self, values: Mapping[str, object]) -> np.ndarray:
+        """Boolean array: where the inequality holds.  A NaN on either side does not hold."""
+        compare = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}[self.op]
+        a, b = self.lhs.evaluate(values), self.rhs.evaluate(values)
+        with np.errstate(invalid="ignore"):
+            return np.asarray(compare(a, b) & np.isfinite(a) & ~np.isnan(b), dtype=bool)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_premise(text: str, allowed: Iterable[str], *, claim: str | None = None,
+                  field: str = "premises") -> Premise:
+    """Parse ``"lhs <= rhs"`` (or ``<``, ``>=``, ``>``), each side a bound expression.
+
+    Raises
+    ------
+    ClaimError
+        If the text is not a single comparison of two expressions of the grammar
+        of :func:`parse_bound` over ``allowed``.
+    """
+    def err(msg: str) -> ClaimError:
+        return ClaimError(msg, claim=claim, field=field)
+
+    if not isinstance(text, str) or not text.strip():
+        raise err("a premise must be a non-empty string such as 'delta_norm <= ft_radius'")
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise err(f"premise {text!r} does not parse ({exc.msg})") from None
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in _COMPARE_TEXT:
+        raise err(f"premise {text!r} must be one comparison 'lhs <= rhs' (or <, >=, >)")
+    lhs = parse_bound(ast.unparse(tree.left), allowed, claim=claim, field=field)
+    rhs = parse_bound(ast.unparse(tree.comparators[0]), allowed, claim=claim, field=field)
+    return Premise(text=text.strip(), lhs=lhs, op=_COMPARE_TEXT[type(tree.ops[0])], rhs=rhs)

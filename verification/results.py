@@ -17,7 +17,7 @@ import numpy as np
 from .report.tables import slope_text
 
 __all__ = ["SCHEMA", "provenance", "build_results", "write_results",
-           "format_claim", "format_summary"]
+           "format_claim", "format_summary", "power_line"]
 
 SCHEMA = "metabound.results/1"
 _LIBRARIES = ("numpy", "scipy", "pandas", "sympy", "cvxpy")
@@ -126,14 +126,24 @@ def format_claim(claim: dict, only_failing: bool = False) -> str:
                      f"{fit['slope_ci'][1]:.3f}], target {fit['target']}, "
                      f"p_adj {fit.get('p_adjusted', float('nan')):.3g}")
     for p in claim.get("points", []):
-        if only_failing and p.get("status") != "fail" and not fit:
+        if only_failing and p.get("status") == "pass" and not fit:
+            continue
+        if p.get("status") == "error":
+            lines.append(f"  error {p['params'] or '(fixed)'}: {p.get('message', '')}")
             continue
         extra = (f" ratio={_fmt(p.get('ratio'))}" if "ratio" in p else "")
+        res = p.get("resolution")
         lines.append(
             f"  {p.get('status', '?'):4s} {p['params'] or '(fixed)'}: bound={_fmt(p['bound'])}"
             f" mean={_fmt(p['mean'])}{extra} CI=[{_fmt(p['ci_low'])}, {_fmt(p['ci_high'])}]"
-            f" viol={p['violations']}/{p['replicates']} margin={_fmt(p['margin'], '.3g')}"
-            f" p_adj={_fmt(p.get('p_adjusted'), '.3g')}")
+            f" viol={'-' if p.get('violations') is None else p['violations']}/{p['replicates']}"
+            f" margin={_fmt(p['margin'], '.3g')}"
+            f" resolution={res if isinstance(res, str) else _fmt(res, '.3g')}"
+            + (f" baseline={_fmt(p['baseline'], '.3g')}{' VACUOUS' if p.get('vacuous') else ''}"
+               if p.get("baseline") is not None else "")
+            + f" p_adj={_fmt(p.get('p_adjusted'), '.3g')}")
+        for text, n in (p.get("premise_violations") or {}).items():
+            lines.append(f"       premise violated in {n} replicates: {text}")
     return "\n".join(lines)
 
 
@@ -150,4 +160,25 @@ def format_summary(results: dict) -> str:
                      f"{mtxt}  ({c.get('elapsed_s', 0):.1f}s)")
     lines.append(f"{results['status'].upper()}: {len(results['claims'])} claims, "
                  f"{results['n_tests']} tests, Holm at alpha={results['alpha']:g}")
+    power = results.get("power")
+    if power:
+        lines.append(power_line(power))
     return "\n".join(lines)
+
+
+def power_line(power: dict) -> str:
+    """One line: vacuous points, median margin, worst resolution (and where), worst slope resolution."""
+    def where(at):
+        if not at:
+            return ""
+        params = ", ".join(f"{k}={v}" for k, v in (at.get("params") or {}).items())
+        return f" ({at['claim']}{' ' + params if params else ''})"
+
+    worst = power.get("worst_resolution")
+    wtxt = "-" if worst is None else ("inf" if worst == "inf" else f"{worst:.3g}")
+    med = power.get("median_margin")
+    slope = power.get("worst_slope_resolution")
+    return (f"power: {power.get('vacuous', 0)} vacuous of {power.get('points', 0)} points; median margin "
+            f"{'-' if med is None else format(med, '.3g')}; worst resolution {wtxt}"
+            f"{where(power.get('worst_resolution_at'))}"
+            + (f"; worst slope resolution {slope:.3g}" if slope is not None else ""))

@@ -4,7 +4,9 @@ The unit of work is one replicate of one sweep point of one claim:
 ``simulations.run_replicate`` with every learner the check needs (so a
 separation compares paired replicates on common data), seeded by
 ``child_seed(point_seed(s, c, i), r)``, where the seed of point ``i`` of claim
-``c`` in a run with seed ``s`` is ``SeedSequence(s, spawn_key=(crc32(c), i))``.
+``c`` in a run with seed ``s`` is ``SeedSequence(s, spawn_key=(crc32(c), i))``
+(``c`` is the claim's ``seed_key`` when it has one: claims sharing a key and a
+point are simulated once and decided on the same replicates).
 This is exactly what ``run_monte_carlo`` does for the point, so a point's
 frame does not depend on how its replicates are grouped, scheduled or
 distributed; and results do not depend on which claims run or in which order.
@@ -34,7 +36,7 @@ from threadpoolctl import threadpool_limits
 from . import stats
 from .backends import Backend, available_cores, make_backend
 from .checks import PointSample, apply_decisions, run_check
-from .claims import REPLICATE_NAMES, ValidatedClaim, evaluate_bound
+from .claims import BASELINE_COLUMNS, ValidatedClaim, evaluate_bound, evaluate_premises
 from .progress import Progress
 from .store import (ResultsStore, StoredReplicate, code_digest, point_identity, point_key,
                     replicate_key)
@@ -252,19 +254,27 @@ def _point_sample(vc: ValidatedClaim, index: int, frame: pd.DataFrame
     full, sp = vc.points[index], vc.sweep_points[index]
     rows = _learner_rows(frame, c.learner)
     values = dict(full)
-    for name in vc.expression.names:      # resolved values from the frame
-        if name in rows and name not in REPLICATE_NAMES:
+    names = set(vc.expression.names) | {n for p in vc.premises for n in p.names}
+    for name in names:                    # resolved values from the frame
+        if name in rows and name not in vc.replicate_names:
             values[name] = rows[name].iloc[0]
-    replicate = {n: rows[n].to_numpy(float) for n in REPLICATE_NAMES if n in rows}
+    replicate = {n: rows[n].to_numpy(float) for n in vc.replicate_names if n in rows}
     bound = evaluate_bound(vc, values, replicate)
+    premises = evaluate_premises(vc, values, replicate, len(rows))
+    base_col = BASELINE_COLUMNS.get(c.risk)
+    baseline = rows[base_col].to_numpy(float) if base_col is not None and base_col in rows else None
     versus = None
     if c.versus is not None:
         vrows = _learner_rows(frame, c.versus)
         if not np.array_equal(vrows["rep"].to_numpy(), rows["rep"].to_numpy()):
             raise RuntimeError("replicates of the two learners do not pair up")
         versus = vrows[c.risk].to_numpy(float)
+        if vc.premises:                   # the premises hold for both learners of a separation
+            vrep = {n: vrows[n].to_numpy(float) for n in vc.replicate_names if n in vrows}
+            premises = premises + tuple((f"{text} [{c.versus}]", holds) for text, holds
+                                        in evaluate_premises(vc, values, vrep, len(vrows)))
     sample = PointSample(risk=rows[c.risk].to_numpy(float), bound=bound, versus=versus,
-                         fail_prob=full.get("fail_prob"), params=sp)
+                         fail_prob=full.get("fail_prob"), params=sp, baseline=baseline, premises=premises)
     return sample, _diagnostics(rows)
 
 
@@ -274,7 +284,7 @@ def _jobs(vc: ValidatedClaim, seed: int) -> list[PointJob]:
     return [PointJob(claim=c.id, index=i, setting=c.setting,
                      params={k: v for k, v in full.items() if k in vc.setting_names},
                      learners=tuple(vc.learners), learner_params=dict(c.learner_params),
-                     seed=point_seed(seed, c.id, i), reps=int(c.reps))
+                     seed=point_seed(seed, c.seed_key or c.id, i), reps=int(c.reps))
             for i, full in enumerate(vc.points)]
 
 
@@ -342,6 +352,26 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
         if len(st.rows[pi]) == st.jobs[pi].reps and not st.errors:
             finish_point(ci, pi)
 
+    # Points of different claims with the same identity (claims sharing a seed_key) are
+    # computed once: the first is the one simulated, the others receive its rows.
+    first_of: dict[str, tuple[int, int]] = {}
+    aliases: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for ci, st in enumerate(states):
+        for pi, key in enumerate(st.keys):
+            if key in first_of:
+                aliases.setdefault(first_of[key], []).append((ci, pi))
+            else:
+                first_of[key] = (ci, pi)
+    duplicate = {a for group in aliases.values() for a in group}
+
+    def deliver(ci: int, pi: int, rows: Mapping[int, list]) -> None:
+        add_rows(ci, pi, rows)
+        for cj, pj in aliases.get((ci, pi), ()):
+            states[cj].remaining -= len(rows)
+            add_rows(cj, pj, rows)
+            if on_batch is not None:
+                on_batch(cj, len(rows), states[cj].remaining == 0)
+
     # Reuse what the store holds.
     missing: list[tuple[PointJob, list[int]]] = []
     job_at: dict[int, tuple[int, int]] = {}          # id(PointJob) -> (claim, point)
@@ -349,6 +379,8 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
         reused = 0
         for pi, job in enumerate(st.jobs):
             job_at[id(job)] = (ci, pi)
+            if (ci, pi) in duplicate:
+                continue
             need = list(range(job.reps))
             if store is not None and resume:
                 keys = {replicate_key(st.keys[pi], r): r for r in need}
@@ -359,7 +391,7 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
                 need = [r for r in need if r not in got]
                 if got:
                     reused += len(got)
-                    add_rows(ci, pi, got)
+                    deliver(ci, pi, got)
             if need:
                 missing.append((job, need))
         if reused:
@@ -379,7 +411,10 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
         st = states[ci]
         n = len(batch.reps)
         if exc is not None:
-            st.errors[(pi, batch.reps[0])] = f"{type(exc).__name__}: {exc}"
+            for cj, pj in [(ci, pi)] + aliases.get((ci, pi), []):
+                states[cj].errors[(pj, batch.reps[0])] = f"{type(exc).__name__}: {exc}"
+                if (cj, pj) != (ci, pi):
+                    states[cj].remaining -= n
             stats_.failed += n
         else:
             st.elapsed += result.elapsed
@@ -388,7 +423,10 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
                 store.put(StoredReplicate(st.keys[pi], st.identities[pi], job.claim, pi, r,
                                           result.rows[r]) for r in batch.reps)
             if not st.errors:
-                add_rows(ci, pi, {r: result.rows[r] for r in batch.reps})
+                deliver(ci, pi, {r: result.rows[r] for r in batch.reps})
+            else:
+                for cj, pj in aliases.get((ci, pi), ()):
+                    states[cj].remaining -= n
         st.remaining -= n
         if on_batch is not None:
             on_batch(ci, n, st.remaining == 0)
@@ -405,6 +443,17 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
     return out, stats_
 
 
+def check_options(vc: ValidatedClaim) -> dict:
+    """Keyword arguments of :func:`verification.checks.run_check` from the claim (tol, band, along, exponent)."""
+    c = vc.claim
+    out: dict = {"tol": c.tol}
+    if c.band is not None:
+        out["band"] = (float(c.band[0]), float(c.band[1]))
+    if c.check == "exponent":
+        out["along"], out["exponent"] = c.along, (float(c.exponent[0]), float(c.exponent[1]))
+    return out
+
+
 def _claim_header(vc: ValidatedClaim) -> dict:
     c = vc.claim
     return {
@@ -414,7 +463,10 @@ def _claim_header(vc: ValidatedClaim) -> dict:
         "bound_latex": vc.expression.latex(), "risk": c.risk, "reps": c.reps,
         "tol": c.tol, "params": dict(c.params), "sweep": dict(c.sweep),
         "derived": dict(c.derived), "learner_params": dict(c.learner_params),
-        "source": c.source,
+        "source": c.source, "kind": vc.kind, "covers": list(c.covers), "seed_key": c.seed_key,
+        "premises": [p.text for p in vc.premises],
+        "band": None if c.band is None else list(c.band), "along": c.along,
+        "exponent": None if c.exponent is None else list(c.exponent),
     }
 
 
@@ -512,7 +564,7 @@ def run_claims(claims: list[ValidatedClaim], *, seed: int = 0,
         result = None
         if cs.error is None:
             try:
-                result = run_check(cs.vc.claim.check, cs.samples, level, cs.vc.claim.tol)
+                result = run_check(cs.vc.claim.check, cs.samples, level, **check_options(cs.vc))
             except Exception as exc:
                 cs.error = f"{type(exc).__name__}: {exc}"
         checked.append(result)
@@ -537,7 +589,51 @@ def run_claims(claims: list[ValidatedClaim], *, seed: int = 0,
             entry["points"] = result.points
             entry["fit"] = result.fit
         out_claims.append(entry)
-    status = "pass" if all(c["status"] == "pass" for c in out_claims) else "fail"
+    status = run_status([c["status"] for c in out_claims])
     return {"status": status, "alpha": alpha, "correction": "holm",
             "n_tests": n_tests, "level": level, "seed": seed,
+            "power": power_summary(out_claims),
             "elapsed_s": round(time.perf_counter() - t0, 3), "claims": out_claims}
+
+
+def run_status(statuses: Sequence[str]) -> str:
+    """``fail`` if a claim fails or errs, else ``vacuous`` if a claim is vacuous, else ``pass``."""
+    if any(s in ("fail", "error") for s in statuses):
+        return "fail"
+    return "vacuous" if "vacuous" in statuses else "pass"
+
+
+def power_summary(claims: Sequence[dict]) -> dict:
+    """How much the run can detect: vacuous points, median margin, worst resolution (and where).
+
+    Returns
+    -------
+    dict
+        ``points`` (decided points), ``vacuous`` (their number),
+        ``vacuous_points`` (claim id and parameters of each), ``median_margin``
+        (over points with a margin), ``worst_resolution`` (largest point
+        resolution, ``inf`` if some error could not be detected at all) with
+        ``worst_resolution_at`` (claim id and parameters), and
+        ``worst_slope_resolution`` for slope claims.
+    """
+    margins, worst, worst_at, vac, n, slope_res = [], None, None, [], 0, None
+    for c in claims:
+        for p in c.get("points") or []:
+            if p.get("status") == "error":
+                continue
+            n += 1
+            if p.get("margin") is not None:
+                margins.append(float(p["margin"]))
+            if p.get("vacuous"):
+                vac.append({"claim": c["id"], "params": p.get("params")})
+            r = p.get("resolution")
+            r = math.inf if r == "inf" else r
+            if r is not None and (worst is None or r > worst):
+                worst, worst_at = float(r), {"claim": c["id"], "params": p.get("params")}
+        fit = c.get("fit") or {}
+        if fit.get("resolution") is not None:
+            slope_res = max(slope_res or 0.0, float(fit["resolution"]))
+    return {"points": n, "vacuous": len(vac), "vacuous_points": vac,
+            "median_margin": float(np.median(margins)) if margins else None,
+            "worst_resolution": "inf" if worst == math.inf else worst, "worst_resolution_at": worst_at,
+            "worst_slope_resolution": slope_res}

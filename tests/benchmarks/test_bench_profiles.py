@@ -56,7 +56,7 @@ def run_verify(tmp_path, *args):
     wall = time.perf_counter() - t0
     stop.set()
     thread.join()
-    assert proc.returncode in (0, 1), err
+    assert proc.returncode in (0, 1, 3), err
     return wall, peak[0], proc.returncode
 
 

@@ -7,6 +7,9 @@ defaults).  Risks are scaled chi-square variables whose means are known:
 * ``oracle``:      sigma^2 chi2_k / m            (mean sigma^2 k / m)
 * ``adaptrep``:    oracle + rep_error, rep_error ~ 0.01 * Exp(1)
 * ``frozenrep``:   2 * oracle on the same draw (paired), ratio exactly 2
+
+Every row has the trivial baselines ``baseline_excess = 2`` and
+``baseline_insample = 1.8`` and ``delta_norm = ft_radius = delta0`` (for premises).
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ def _resolve(setting, given):
 
 TOY_CATALOG = Catalog(settings={"linear": TOY_PARAMS, "linear-hard": TOY_PARAMS},
                       learners=("adaptrep", "frozenrep", "target-only", "oracle"),
-                      resolve=_resolve)
+                      resolve=_resolve,
+                      replicate_names=("rep_error", "nu", "baseline_excess", "baseline_insample", "delta_norm",
+                                       "ft_radius"))
 
 
 def toy_monte_carlo(setting, learners, params, reps, seed):
@@ -64,7 +69,9 @@ def toy_monte_carlo(setting, learners, params, reps, seed):
             risk, rerr = values[name]
             rows.append({"rep": r, "setting": setting, "learner": name, **p,
                          "excess_risk": risk, "insample_risk": risk * 0.9,
-                         "rep_error": rerr, "nu": 1.0, "converged": True})
+                         "rep_error": rerr, "nu": 1.0, "converged": True,
+                         "baseline_excess": 2.0, "baseline_insample": 1.8,
+                         "delta_norm": p["delta0"], "ft_radius": p["delta0"]})
     return pd.DataFrame(rows)
 
 

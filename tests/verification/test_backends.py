@@ -21,7 +21,7 @@ LINEAR = dict(d=6, k=2, T=4, n=12, sigma=1.0)
 
 CLAIMS = [
     Claim(id="tonly", setting="linear", learner="target-only", check="upper-mean",
-          bound="1.5*sigma**2*d/(m - d - 1)", params=dict(LINEAR), sweep=dict(m=[14, 28]),
+          bound="1.5*sigma**2*d/(m - d - 1)", params=dict(LINEAR, head_scale=3.0), sweep=dict(m=[14, 28]),
           reps=30),
     Claim(id="sep", setting="linear", learner="adaptrep", versus="frozenrep",
           check="separation", bound="3", params=dict(LINEAR, m=20),

@@ -109,14 +109,15 @@ def test_ci_run_is_executable_bash_and_runs_both():
     assert 'pip install -e ".[dev]" && pytest' in readme      # the README's test command
     assert 'pip install -e ".[dev]" && pytest || tests=$?' in text
     assert "metabound verify --profile quick --out reports/ci || verify=$?" in text
-    assert text.rstrip().endswith('[ "$tests" -eq 0 ] && [ "$verify" -eq 0 ]')
+    assert "pytest -m battery || battery=$?" in text
+    assert text.rstrip().endswith('[ "$tests" -eq 0 ] && [ "$battery" -eq 0 ] && [ "$verify" -eq 0 ]')
     if shutil.which("shellcheck"):
         subprocess.run(["shellcheck", str(CI_RUN)], check=True)
 
 
-@pytest.mark.parametrize("tests, verify, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1),
-                                                     (5, 2, 1)])
-def test_ci_run_fails_when_either_fails(tmp_path, tests, verify, expected):
+@pytest.mark.parametrize("tests, battery, verify, expected", [(0, 0, 0, 0), (1, 0, 0, 1), (0, 0, 1, 1),
+                                                              (0, 1, 0, 1), (0, 0, 3, 1), (5, 0, 2, 1)])
+def test_ci_run_fails_when_either_fails(tmp_path, tests, battery, verify, expected):
     """Run .ci/run's logic with pip, pytest, python and metabound stubbed out."""
     repo = tmp_path / "repo"
     (repo / ".ci").mkdir(parents=True)
@@ -130,7 +131,8 @@ def test_ci_run_fails_when_either_fails(tmp_path, tests, verify, expected):
         'echo "" > "$3/bin/activate"; fi\n')
     stubs = {"python3.11": venv_python, "python": "#!/usr/bin/env bash\nexit 0\n",
              "pip": f"#!/usr/bin/env bash\necho pip >> {log}\n",
-             "pytest": f"#!/usr/bin/env bash\necho pytest >> {log}\nexit {tests}\n",
+             "pytest": (f'#!/usr/bin/env bash\necho "pytest $*" >> {log}\n'
+                        f'if [ "$*" = "-m battery" ]; then exit {battery}; fi\nexit {tests}\n'),
              "metabound": f'#!/usr/bin/env bash\necho "metabound $*" >> {log}\nexit {verify}\n',
              "chromium": "#!/usr/bin/env bash\nexit 0\n"}
     for name, body in stubs.items():
@@ -140,5 +142,5 @@ def test_ci_run_fails_when_either_fails(tmp_path, tests, verify, expected):
     proc = subprocess.run(["bash", str(repo / ".ci" / "run")], env=env, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == expected, proc.stdout + proc.stderr
-    assert log.read_text().split("\n")[:3] == [
-        "pip", "pytest", "metabound verify --profile quick --out reports/ci"]
+    assert [line.strip() for line in log.read_text().split("\n")[:4]] == [
+        "pip", "pytest", "pytest -m battery", "metabound verify --profile quick --out reports/ci"]

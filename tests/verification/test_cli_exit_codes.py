@@ -205,3 +205,23 @@ def test_console_script_end_to_end(tmp_path):
     proc = subprocess.run(cmd + ["report", str(out / "nope")], capture_output=True,
                           text=True, env=env, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+
+
+def test_vacuous_is_3_and_reported_as_vacuous(tmp_path, toy_env, fast_figures, write_claims, capsys):
+    vacuous = PASSING.replace("1.5*sigma**2*d/m", "2 + sigma**2*d/m")      # above the toy baseline 2
+    out = tmp_path / "out"
+    assert main(["verify", "--claims-file", str(write_claims(vacuous)), "--out", str(out), "--quiet"]) == 3
+    stdout = capsys.readouterr().out
+    assert "VACUOUS ols" in stdout and "power: 2 vacuous of 2 points" in stdout
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "vacuous"
+    assert all(p["status"] == "vacuous" and p["vacuous"] for p in results["claims"][0]["points"])
+
+
+def test_a_nan_bound_is_exit_1_never_a_pass(tmp_path, toy_env, fast_figures, write_claims, capsys):
+    nan = PASSING.replace("1.5*sigma**2*d/m", "0.01*sqrt(rep_error - 0.4)")   # NaN in every replicate
+    out = tmp_path / "out"
+    assert main(["verify", "--claims-file", str(write_claims(nan)), "--out", str(out), "--quiet"]) == 1
+    results = json.loads((out / "results.json").read_text())
+    assert results["status"] == "fail" and results["claims"][0]["status"] == "error"
+    assert "bound is not finite in 50 of 50 replicates" in results["claims"][0]["points"][0]["message"]

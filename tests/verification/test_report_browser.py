@@ -74,12 +74,14 @@ def test_rendered_dom_shows_summary_table(report, tmp_path):
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), flags=re.S)
     cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, flags=re.S) for r in rows]
     strip = lambda html: re.sub(r"<[^>]+>", "", html).strip()   # noqa: E731
-    assert [strip(c) for c in cells[0]] == ["claim", "setting", "learner", "check",
-                                            "status", "worst margin"]
-    statuses = {strip(r[0]): strip(r[4]) for r in cells[1:]}
+    assert [strip(c) for c in cells[0]] == ["claim", "kind", "covers", "setting", "learner",
+                                            "check", "status", "worst margin",
+                                            "worst resolution"]
+    statuses = {strip(r[0]): strip(r[6]) for r in cells[1:]}
     assert statuses["lower-wrong"] == "FAIL" and statuses["upper-2d"] == "PASS"
-    assert statuses["broken"] == "ERROR" and len(statuses) == 9
-    assert len(re.findall(r'<img class="figure"', dom)) == 8
+    assert statuses["broken"] == "ERROR" and statuses["nan-bound"] == "ERROR"
+    assert statuses["vacuous"] == "VACUOUS" and len(statuses) == 17
+    assert len(re.findall(r'<img class="figure"', dom)) == 16
 
 
 def test_screenshot_shows_figures(report, tmp_path):

@@ -1,8 +1,11 @@
 """Report content from a small fixed results.json (data/report_results.json).
 
-The fixture was produced by the toy Monte Carlo of conftest.py: nine claims
-covering every check, passing and failing, a two-parameter sweep, a single
-point separation and a claim whose simulation raised (status ``error``).
+The fixture was produced by the toy Monte Carlo of conftest.py
+(``data/make_report_results.py`` regenerates it): seventeen claims covering
+every check, passing and failing, a two-parameter sweep, a single point
+separation, a vacuous claim, a violated premise, undecidable points and a claim
+whose simulation raised (status ``error``).  The power fields (baseline,
+vacuous, resolution, ...) in every format: ``test_report_power.py``.
 """
 
 import base64
@@ -24,7 +27,14 @@ from verification.report.tables import oriented_margin, render_csv, worst_margin
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED_STATUS = {"upper-2d": "pass", "whp": "pass", "lower-ok": "pass",
                    "lower-wrong": "fail", "rate-ok": "pass", "rate-wrong": "fail",
-                   "sep-wrong": "fail", "sep-ok": "pass", "broken": "error"}
+                   "sep-wrong": "fail", "sep-ok": "pass", "vacuous": "vacuous",
+                   "premise-broken": "fail", "nan-bound": "error", "exact-ok": "pass",
+                   "exact-wrong": "fail", "always-upper": "fail", "always-lower": "pass",
+                   "exponent-d": "pass", "broken": "error"}
+MARK = {"pass": "| PASS |", "fail": "| **FAIL** |", "vacuous": "| **VACUOUS** |",
+        "error": "| **ERROR** |"}
+SUMMARY = ["claim", "kind", "covers", "setting", "learner", "check", "status",
+           "worst margin", "worst resolution"]
 
 
 @pytest.fixture(scope="module")
@@ -89,19 +99,29 @@ def test_results_json_is_the_results(report, results):
     assert json.loads((report / "results.json").read_text()) == results
 
 
+def summary_rows_md(md):
+    """Claim id -> its row of the Markdown summary table."""
+    return {m.group(1): m.group(0) for m in
+            re.finditer(r"^\| \[([^\]]+)\]\(#[^)]+\) \|.*$", md, flags=re.M)}
+
+
 def test_markdown_summary_table(report):
     md = (report / "report.md").read_text()
-    assert "| claim | setting | learner | check | status | worst margin |" in md
-    rows = {m.group(1): m.group(0) for m in
-            re.finditer(r"^\| \[([^\]]+)\]\(#[^)]+\) \|.*$", md, flags=re.M)}
+    assert "| " + " | ".join(SUMMARY) + " |" in md
+    rows = summary_rows_md(md)
     assert set(rows) == set(EXPECTED_STATUS)
     for cid, status in EXPECTED_STATUS.items():
-        mark = {"pass": "| PASS |", "fail": "| **FAIL** |", "error": "| **ERROR** |"}[status]
-        assert mark in rows[cid], rows[cid]
+        assert MARK[status] in rows[cid], rows[cid]
+        if status != "pass":
+            assert "| PASS |" not in rows[cid], rows[cid]     # never shown as PASS
     assert "frozenrep vs oracle | separation" in rows["sep-wrong"]
-    assert "slope 2.035 [1.527, 2.543], target 0.8..1.2" in rows["rate-wrong"]
+    assert "| theorem | C1, C4 | linear | target-only | upper-mean |" in rows["upper-2d"]
+    assert "| rate | C3 |" in rows["rate-ok"] and "| exact | C3 |" in rows["exact-ok"]
+    assert "slope 1.925 [1.285, 2.565], target 0.8..1.2 | 0.838 (slope) |" in rows["rate-wrong"]
+    assert rows["exact-wrong"].endswith("| 1.45 (deviation) | 2.31 |")
+    assert rows["nan-bound"].endswith("| **ERROR** | - | - |")
     assert md.startswith("# metabound verification report")
-    assert "FAIL: 9 claims (3 failed, 1 error), 17 tests" in md
+    assert "FAIL: 17 claims (6 failed, 1 vacuous, 2 errors), 30 tests" in md
 
 
 def test_markdown_claim_sections(report, results):
@@ -115,14 +135,16 @@ def test_markdown_claim_sections(report, results):
         assert f"`{c['bound']}`" in sec
         if c["points"]:
             assert f"![{c['id']}](figures/{c['id']}.png)" in sec
-            n_rows = len(re.findall(r"^\| [^-]", sec, flags=re.M)) - 1   # minus header
-            assert n_rows == len(c["points"])
+            table = [l for l in sec.split("\n")
+                     if l.startswith("| ") and not l.startswith("| --- ")]
+            assert len(table) - 1 == len(c["points"])           # minus the header
         else:
             assert "![" not in sec and "solver diverged at m=13" in sec
     assert "Fixed parameters: d = 10, k = 2, T = 5, n = 20, sigma = 1, fail_prob = 0.05" \
         in by_id["whp"]
     header = next(l for l in by_id["upper-2d"].split("\n") if l.startswith("| m |"))
-    assert header.startswith("| m | sigma | bound | mean | CI | violations |")
+    assert header == ("| m | sigma | bound | mean | CI | violations | baseline | vacuous | "
+                      "margin | resolution | p adjusted | status |")
     sep_header = next(l for l in by_id["sep-wrong"].split("\n") if l.startswith("| m |"))
     assert "| mean frozenrep | mean oracle | ratio | ratio CI |" in sep_header
 
@@ -130,22 +152,29 @@ def test_markdown_claim_sections(report, results):
 def test_markdown_lists_failing_points(results):
     text = render_summary(results)
     assert "- `lower-wrong`: 2 of 2 points fail" in text
-    assert "  - m=10: estimate 0.1638 vs bound 0.6" in text
+    assert "  - m=10: estimate 0.1703 vs bound 0.6" in text
     assert "- `rate-wrong`: fitted slope outside the target range" in text
     assert "- `broken`: error: RuntimeError: solver diverged at m=13" in text
+    assert "  - m=20: ratio mean / value 0.692 vs band [0.9, 1.1]" in text
+    assert "  - sigma=2: largest risk 1.089 vs bound 0.5, 3 of 40 replicates beyond it" in text
     passing = copy.deepcopy(results)
     passing["claims"] = [c for c in passing["claims"] if c["status"] == "pass"]
     assert "Failing claims" not in render_summary(passing)
+    assert "Vacuous claims" not in render_summary(passing)
+    assert "Claims with errors" not in render_summary(passing)
 
 
 def test_html_summary_table_and_statuses(report):
     page = parse_html((report / "report.html").read_text())
     [summary] = [t for t in page.tables if t["class"] == "summary"]
     header, *rows = summary["rows"]
-    assert header == ["claim", "setting", "learner", "check", "status", "worst margin"]
-    assert {r[0]: r[4] for r in rows} == {k: v.upper() for k, v in EXPECTED_STATUS.items()}
+    assert header == SUMMARY
+    assert {r[0]: r[6] for r in rows} == {k: v.upper() for k, v in EXPECTED_STATUS.items()}
+    by_id = {r[0]: r for r in rows}
+    assert by_id["upper-2d"][1:3] == ["theorem", "C1, C4"]
+    assert by_id["rate-wrong"][-1] == "0.838 (slope)" and by_id["whp"][-1] == "2.46"
     points = [t for t in page.tables if t["class"] == "points"]
-    assert len(points) == 8                                  # all but the error claim
+    assert len(points) == 16                                 # all but the claim that raised
 
 
 def test_html_embeds_figures_and_needs_no_network(report, results):
@@ -181,12 +210,18 @@ def test_oriented_and_worst_margins(results):
     claims = {c["id"]: c for c in results["claims"]}
     lower = claims["lower-wrong"]
     p = lower["points"][0]
-    assert oriented_margin(lower, p) == pytest.approx(1 / p["margin"])
+    assert p["margin"] == pytest.approx(p["mean"] / p["bound"])   # recorded oriented
+    assert oriented_margin(lower, p) == p["margin"]              # and not inverted again
     assert worst_margin(lower)[0] < 1 < worst_margin(claims["lower-ok"])[0]
     upper = claims["upper-2d"]
     assert worst_margin(upper)[0] == pytest.approx(min(q["margin"] for q in upper["points"]))
+    exact = claims["exact-wrong"]                                # exact: the largest deviation
+    assert worst_margin(exact)[0] == max(q["margin"] for q in exact["points"])
+    assert worst_margin(claims["always-upper"])[0] < 1           # the worst replicate
     assert worst_margin(claims["broken"]) == (None, "-")
-    assert worst_margin(claims["rate-ok"])[1].startswith("slope 1.028")
+    assert worst_margin(claims["nan-bound"]) == (None, "-")
+    assert worst_margin(claims["rate-ok"])[1].startswith("slope 1.007")
+    assert worst_margin(claims["exponent-d"])[1].startswith("slope 1.013")
 
 
 def test_csv_one_row_per_point(report, results):
@@ -201,6 +236,7 @@ def test_csv_one_row_per_point(report, results):
     sep = [r for r in rows if r["claim"] == "sep-wrong"]
     assert all(r["status"] == "fail" and r["versus"] == "oracle" and r["ratio"] for r in sep)
     assert rows[0]["diag_converged"] == "1.0"
+    assert all(r["margin"] == r["oriented_margin"] for r in rows)   # both oriented
     assert render_csv(results) == (report / "results.csv").read_text()
 
 
@@ -224,11 +260,13 @@ def test_figures_by_kind(results):
     [ax] = fig.axes
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert "mean risk (sigma=1.0)" in _labels(ax) and "bound (sigma=2.0)" in _labels(ax)
+    assert "trivial baseline (sigma=2.0)" in _labels(ax)    # upper bound: baseline drawn
     assert len(ax.collections) >= 2                        # confidence bands
     fig = build_figure(claims["lower-wrong"])              # span 4: log-log, failures
     [ax] = fig.axes
     assert ax.get_xscale() == "log"
     assert "fails (Holm-adjusted)" in _labels(ax) and "lower bound" in _labels(ax)
+    assert not any("baseline" in l for l in _labels(ax))   # no baseline for lower bounds
     assert "fails (Holm-adjusted)" not in _labels(build_figure(claims["lower-ok"]).axes[0])
     fig = build_figure(claims["sep-wrong"])                # separation: two panels
     left, right = fig.axes
@@ -236,7 +274,7 @@ def test_figures_by_kind(results):
     assert "fails (Holm-adjusted)" in _labels(right) and "bound" in _labels(right)
     fig = build_figure(claims["rate-wrong"])
     labels = _labels(fig.axes[0])
-    assert any(l.startswith("fitted: bound^2.03") for l in labels)
+    assert any(l.startswith("fitted: bound^1.92") for l in labels)
     assert any("shape only" in l for l in labels)
     fig = build_figure(claims["sep-ok"])                   # single point: linear axes
     assert fig.axes[0].get_xscale() == "linear"
@@ -246,6 +284,7 @@ def test_figures_by_kind(results):
 def test_figure_marks_non_significant_excursions(results):
     claim = copy.deepcopy(next(c for c in results["claims"] if c["id"] == "upper-2d"))
     claim["points"][0]["bound"] = claim["points"][0]["mean"] * 0.9   # beyond, still "pass"
+    assert claim["points"][0]["status"] == "pass"
     labels = _labels(build_figure(claim).axes[0])
     assert "estimate beyond bound (not significant)" in labels
     assert "fails (Holm-adjusted)" not in labels

@@ -54,17 +54,20 @@ def test_one_testcase_per_claim_with_native_failures(results, tmp_path):
         case = cases[c["id"]]
         assert case.get("classname") == f"metabound.{c['check']}"
         kinds = [e.tag for e in case if e.tag in ("failure", "error")]
-        assert kinds == {"pass": [], "fail": ["failure"], "error": ["error"]}[c["status"]]
+        assert kinds == {"pass": [], "fail": ["failure"], "vacuous": ["failure"],
+                         "error": ["error"]}[c["status"]]
     fail = cases["lower-wrong"].find("failure")
     assert fail.get("message") == "2 of 2 sweep points fail the lower-mean check"
-    assert "fail {'m': 10}: bound=0.6 mean=0.1638" in fail.text
-    assert "slope 2.035" in cases["rate-wrong"].find("failure").get("message")
+    assert fail.get("type") == "ClaimFailed"
+    assert "fail {'m': 10}: bound=0.6 mean=0.1703" in fail.text
+    assert "slope 1.925" in cases["rate-wrong"].find("failure").get("message")
     assert cases["broken"].find("error").get("message") == \
         "RuntimeError: solver diverged at m=13"
     suite = root.find("testsuite")
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["status"] == "fail" and props["seed"] == "0"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("9", "3", "1")
+    # 6 failing claims and the vacuous one are failures; 2 claims in error
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("17", "7", "2")
 
 
 def test_all_passing_run(results):
@@ -82,7 +85,7 @@ def test_hostile_text_stays_valid_xml(results):
     root = validate(render_junit(evil))
     names = [c.get("name") for c in root.iter("testcase")]
     assert names[0] == 'a<b>&"c[31m'
-    assert root.findall(".//error")[0].get("message") == "bad ]]> <tag> &  bell"
+    assert root.findall(".//error")[-1].get("message") == "bad ]]> <tag> &  bell"
 
 
 def test_empty_run_is_valid(results):

@@ -68,8 +68,11 @@ def test_summary_prints_markdown_and_writes_nothing(report_dir, no_simulation, c
     before = files(report_dir)
     assert main(["report", str(report_dir), "--summary"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("FAIL: 9 claims (3 failed, 1 error)")
-    assert "| `lower-wrong` | linear | oracle | lower-mean | **FAIL** | 0.273 |" in out
+    assert out.startswith("FAIL: 17 claims (6 failed, 1 vacuous, 2 errors)")
+    assert out.split("\n")[2].startswith("Power: 2 of 36 decided points vacuous")
+    assert ("| `lower-wrong` | empirical | - | linear | oracle | lower-mean | **FAIL** | 0.284 "
+            "| 1 |") in out
+    assert "| `vacuous` | empirical | - | linear | target-only | upper-mean | **VACUOUS** |" in out
     assert files(report_dir) == before
 
 

@@ -99,3 +99,42 @@ def test_cli_seed_reaches_results(tmp_path, toy_env):
     assert main(["verify", "--claims-file", str(f), "--claims", "a",
                  "--out", str(tmp_path / "o"), "--seed", "3", "--quiet"]) == 0
     assert json.loads((tmp_path / "o" / "results.json").read_text())["seed"] == 3
+
+
+def test_baselines_premises_and_power_reach_the_results(catalog, monte_carlo):
+    ok = claim("ok", learner="oracle", check="upper-mean", bound="1.5*sigma**2*k/m",
+               premises=("delta_norm <= ft_radius",))
+    bad = claim("bad", learner="oracle", check="upper-mean", bound="1.5*sigma**2*k/m",
+                params=dict(BASE["params"], delta0=0.2), premises=("delta_norm <= 0.5*ft_radius",))
+    run = run_claims([ok.validate(catalog), bad.validate(catalog)], seed=0, monte_carlo=monte_carlo)
+    by = {c["id"]: c for c in run["claims"]}
+    assert by["ok"]["status"] == "pass" and by["ok"]["premises"] == ["delta_norm <= ft_radius"]
+    for p in by["ok"]["points"]:
+        assert p["baseline"] == pytest.approx(2.0) and p["vacuous"] is False
+        assert p["resolution"] == "inf" or p["resolution"] >= 1
+    assert by["bad"]["status"] == "fail"
+    assert all(p["premise_violations"] == {"delta_norm <= 0.5*ft_radius": 100} for p in by["bad"]["points"])
+    power = run["power"]
+    assert power["points"] == 6 and power["vacuous"] == 0 and power["median_margin"] > 1
+
+
+def test_separation_premises_hold_for_both_learners(catalog, monte_carlo):
+    c = claim("sep", learner="oracle", versus="frozenrep", check="separation", bound="1",
+              params=dict(BASE["params"], delta0=0.2), premises=("delta_norm <= 0.5*ft_radius",))
+    run = run_claims([c.validate(catalog)], seed=0, monte_carlo=monte_carlo)
+    viol = run["claims"][0]["points"][0]["premise_violations"]
+    assert viol == {"delta_norm <= 0.5*ft_radius": 100, "delta_norm <= 0.5*ft_radius [frozenrep]": 100}
+
+
+def test_claims_sharing_a_seed_key_are_simulated_once_on_the_same_replicates(catalog, monte_carlo):
+    a = claim("a", learner="oracle", check="upper-mean", bound="2*sigma**2*k/m", seed_key="shared")
+    b = claim("b", learner="oracle", check="lower-mean", bound="0.5*sigma**2*k/m", seed_key="shared")
+    c = claim("c", learner="oracle", check="lower-mean", bound="0.5*sigma**2*k/m")
+    execution = {}
+    run = run_claims([x.validate(catalog) for x in (a, b, c)], seed=0, monte_carlo=monte_carlo,
+                     execution=execution)
+    by = {x["id"]: x for x in run["claims"]}
+    assert [p["mean"] for p in by["a"]["points"]] == [p["mean"] for p in by["b"]["points"]]
+    assert [p["mean"] for p in by["a"]["points"]] != [p["mean"] for p in by["c"]["points"]]
+    assert execution["replicates_computed"] == 2 * 3 * 100          # a (shared with b) and c
+    assert all(x["status"] == "pass" for x in run["claims"])

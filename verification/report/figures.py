@@ -3,18 +3,30 @@
 One figure per claim with points, drawn from ``results.json`` alone:
 
 * bound checks (``upper-mean``, ``upper-whp``, ``lower-mean``): empirical
-  mean risk with its confidence band against the bound;
+  mean risk with its confidence band against the bound; for upper bounds the
+  trivial baseline (dashed grey), vacuous points marked;
+* ``upper-always`` / ``lower-always``: two panels.  Left: the smallest and
+  largest risk over the replicates (a bar per point, the mean marked) against
+  the bound, and the baseline for upper bounds.  Right: the worst replicate's
+  margin and the median margin against 1 (each replicate against its own
+  bound, which matters when the bound varies per replicate);
+* ``exact``: the allowed band ``lo x value .. hi x value`` (shaded) and the
+  value, against the mean risk with its confidence interval;
 * rate checks: mean risk with its band against the bound's shape scaled to
   the data, and the fitted power law of the slope test;
+* ``exponent``: mean risk against the swept parameter ``along`` on log-log
+  axes, with the fitted power law and the wedge of allowed slopes;
 * separations: both learners' mean risks on one panel, and the ratio of means
   with its Fieller interval against the bound on a second one.
 
-The x axis is the swept parameter with the most values; other swept
-parameters give one curve each.  Axes are log-log when the x values are
-positive and span a factor of 4 or more (the y axis only when all plotted
-values are positive).  Points that fail the claim (after Holm's correction)
-are marked with a red cross; points whose estimate lies on the wrong side of
-the bound without being significant with an open orange circle.
+The x axis is the swept parameter with the most values (``along`` for
+exponent claims); other swept parameters give one curve each.  Axes are
+log-log when the x values are positive and span a factor of 4 or more (the y
+axis only when all plotted values are positive; exponent claims always).
+Points that fail the claim (after Holm's correction) are marked with a red
+cross; points whose estimate lies on the wrong side of the bound without
+being significant with an open orange circle; vacuous points (bound at or
+above the trivial baseline) with an open purple diamond.
 
 Figures are built on :class:`matplotlib.figure.Figure` with the Agg canvas,
 never through ``pyplot``: no global state, no display needed.
@@ -35,7 +47,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatter, NullFormatter
 
 from ..claims import REPLICATE_NAMES
-from .tables import LOWER_CHECKS, RATE_CHECKS, learner_label
+from .tables import ALWAYS_CHECKS, LOWER_CHECKS, RATE_CHECKS, SLOPE_CHECKS, learner_label
 
 __all__ = ["LOG_SPAN", "DPI", "bound_per_replicate", "x_axis", "use_log_x", "build_figure",
            "claim_figure", "formula_png"]
@@ -49,6 +61,14 @@ _FAIL = dict(marker="X", s=110, color="#d62728", edgecolors="black", linewidths=
              zorder=6, label="fails (Holm-adjusted)")
 _BEYOND = dict(marker="o", s=90, facecolors="none", edgecolors="#ff7f0e", linewidths=1.8,
                zorder=5, label="estimate beyond bound (not significant)")
+_VACUOUS = dict(marker="D", s=80, facecolors="none", edgecolors="#6a51a3", linewidths=1.6,
+                zorder=5, label="vacuous (bound >= baseline)")
+_ERROR = dict(marker="s", s=80, facecolors="none", edgecolors="#7a4b00", linewidths=1.6,
+              zorder=5, label="not decided (error)")
+#: Style of the trivial baseline.
+_BASELINE = dict(color="#7f7f7f", linewidth=1.3, alpha=0.9)
+#: Checks whose figure draws the trivial baseline (upper bounds).
+_BASELINE_CHECKS = ("upper-mean", "upper-whp", "upper-always")
 #: Point keys of the mean risk and its confidence interval.
 _MEAN_KEYS = ("mean", "ci_low", "ci_high")
 
@@ -94,13 +114,16 @@ def x_axis(claim: dict) -> tuple[str | None, list[str]]:
     -------
     x : str or None
         The swept parameter with the most distinct values (the first one on
-        ties); None when nothing is swept.
+        ties; ``along`` for exponent claims); None when nothing is swept.
     others : list of str
         The remaining swept parameters (one curve per combination).
     """
     sweep = claim.get("sweep") or {}
     if not sweep:
         return None, []
+    along = claim.get("along")
+    if claim.get("check") == "exponent" and along in sweep:
+        return str(along), [k for k in sweep if k != along]
     counts = {k: len({repr(v) for v in (vals if isinstance(vals, list) else [vals])})
               for k, vals in sweep.items()}
     best = max(counts, key=lambda k: (counts[k], -list(sweep).index(k)))
@@ -173,13 +196,41 @@ def _band(ax: Axes, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, y: np.ndarray
                 fmt="none", ecolor=color, elinewidth=1.0, capsize=3, alpha=0.8)
 
 
-def _bound_line(ax: Axes, x: np.ndarray, y: np.ndarray, **kw: Any) -> None:
+def _bound_line(ax: Axes, x: np.ndarray, y: np.ndarray, style: str = "--",
+                **kw: Any) -> None:
     """A dashed bound curve; a wide horizontal tick when there is one point."""
     if len(x) == 1:
         kw = {k: v for k, v in kw.items() if k != "linewidth"}
         ax.plot(x, y, linestyle="none", marker="_", markersize=40, markeredgewidth=2, **kw)
     else:
-        ax.plot(x, y, "--", **kw)
+        ax.plot(x, y, style, **kw)
+
+
+def _baseline_line(ax: Axes, points: list[dict], idx: list[int], x: np.ndarray,
+                   group: str) -> np.ndarray:
+    """The trivial baseline of one curve (dashed grey); its values (NaN where missing)."""
+    base = _series(points, idx, "baseline")
+    if np.isfinite(base).any():
+        _bound_line(ax, x, base, style="--", label=_with_group("trivial baseline", group),
+                    **_BASELINE)
+    return base
+
+
+def _mark_errors(ax: Axes, points: list[dict], idx: list[int], x: np.ndarray) -> None:
+    """Open brown squares at the mean risk of the points that could not be decided."""
+    ex = [xi for xi, i in zip(x, idx) if points[i].get("status") == "error"]
+    ey = [_num(points[i].get("mean")) for i in idx if points[i].get("status") == "error"]
+    if ex:
+        ax.scatter(ex, ey, **_ERROR)
+
+
+def _mark_vacuous(ax: Axes, points: list[dict], idx: list[int], x: np.ndarray,
+                  key: str = "bound") -> None:
+    """Open purple diamonds on the vacuous points of one curve (at ``key``, the bound)."""
+    vx = [xi for xi, i in zip(x, idx) if points[i].get("status") == "vacuous"]
+    vy = [_num(points[i].get(key)) for i in idx if points[i].get("status") == "vacuous"]
+    if vx:
+        ax.scatter(vx, vy, **_VACUOUS)
 
 
 def _clip_for_log(ax: Axes, arrays: list[np.ndarray]) -> None:
@@ -244,8 +295,12 @@ def _finish_axis(ax: Axes, xlabel: str, xvalues: list[float], ticks: list[str] |
         if lab and not lab.startswith("_") and lab not in seen:
             seen[lab] = h
     if seen:
-        ax.legend(list(seen.values()), list(seen), fontsize="small", framealpha=0.85,
-                  loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+        legend = ax.legend(list(seen.values()), list(seen), fontsize="small",
+                           framealpha=0.85, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+                           ncols=2)
+        for line in legend.get_lines():      # single-point bounds: a tick, not a bar
+            if line.get_marker() == "_":
+                line.set_markersize(14)
 
 
 def _colors(n: int) -> list[str]:
@@ -337,7 +392,165 @@ def _plot_bound(ax: Axes, claim: dict, xs: list[float],
                             (xi, yi), textcoords="offset points", xytext=(4, 6),
                             fontsize="x-small", color="dimgray")
         _mark(ax, check, points, idx, xs, "mean")
+        _mark_vacuous(ax, points, idx, x, key="bound")
+        _mark_errors(ax, points, idx, x)
         plotted += [mean, bound]
+        if check in _BASELINE_CHECKS:
+            plotted.append(_baseline_line(ax, points, idx, x, group))
+    return plotted
+
+
+def _bound_varies(claim: dict) -> bool:
+    """Whether the bound of an ``always`` claim may differ between replicates.
+
+    True when the expression names a per-replicate column, or when some point
+    records no violation although its smallest (largest) risk lies beyond the
+    mean bound: then the plotted bound is a mean and only the margins (per
+    replicate ratios) compare each replicate with its own bound.
+    """
+    if bound_per_replicate(claim):
+        return True
+    upper = claim.get("check") not in LOWER_CHECKS
+    for p in claim.get("points") or []:
+        b, lo, hi = _num(p.get("bound")), _num(p.get("ci_low")), _num(p.get("ci_high"))
+        if p.get("violations") == 0 and math.isfinite(b) and (
+                (upper and hi > b * (1 + 1e-9) + 1e-15)
+                or (not upper and lo < b * (1 - 1e-9) - 1e-15)):
+            return True
+    return False
+
+
+def _plot_always(axes: tuple[Axes, Axes], claim: dict, xs: list[float],
+                 groups: dict[str, list[int]]) -> tuple[list, list]:
+    """Per-replicate min/max risk against the bound (left); worst and median margins (right)."""
+    left, right = axes
+    points = claim["points"]
+    check = claim.get("check", "")
+    upper = check not in LOWER_CHECKS
+    varies = _bound_varies(claim)
+    kind = ("bound" if upper else "lower bound") + (
+        " (mean over replicates)" if varies else " (every replicate)")
+    risk_plotted, margin_plotted = [], []
+    for (group, idx), color in zip(groups.items(), _colors(len(groups))):
+        x, idx = _sorted_by_x(xs, idx)
+        lo, hi = _series(points, idx, "ci_low"), _series(points, idx, "ci_high")
+        mean = _series(points, idx, "mean")
+        if len(x) >= 2:
+            left.fill_between(x, lo, hi, color=color, alpha=0.14, linewidth=0)
+        below = np.where(np.isfinite(lo), mean - lo, 0.0)
+        above = np.where(np.isfinite(hi), hi - mean, 0.0)
+        left.errorbar(x, mean, yerr=[np.clip(below, 0, None), np.clip(above, 0, None)],
+                      fmt="o", color=color, ecolor=color, elinewidth=2.2, capsize=6,
+                      label=_with_group("risk: min..max over replicates (dot: mean)", group))
+        bound = _series(points, idx, "bound")
+        _bound_line(left, x, bound, color=color, linewidth=1.6, alpha=0.9,
+                    label=_with_group(kind, group))
+        failing = [points[i].get("status") == "fail" for i in idx]
+        worst = hi if upper else lo          # the replicate that would violate the bound
+        if any(failing):
+            left.scatter(x[failing], worst[failing], **_FAIL)
+        _mark_vacuous(left, points, idx, x, key="bound")
+        risk_plotted += [lo, hi, bound]
+        if upper:
+            risk_plotted.append(_baseline_line(left, points, idx, x, group))
+        margin = _series(points, idx, "margin")
+        median = _series(points, idx, "margin_median")
+        right.plot(x, margin, "o-", color=color,
+                   label=_with_group("worst replicate's margin", group))
+        right.plot(x, median, "s:", color=color, alpha=0.7,
+                   label=_with_group("median margin", group))
+        if any(failing):
+            right.scatter(x[failing], margin[failing], **_FAIL)
+        margin_plotted += [margin, median]
+    right.axhline(1.0, color="dimgray", linestyle="--", linewidth=1.4,
+                  label="margin 1: a replicate at the bound")
+    margin_plotted.append(np.array([1.0]))
+    return risk_plotted, margin_plotted
+
+
+def _band_factors(claim: dict, point: dict) -> tuple[float, float]:
+    """``(lo, hi)`` of an exact claim at one point ((1, 1) when not recorded)."""
+    for source in (point, claim):
+        band = source.get("band")
+        if isinstance(band, (list, tuple)) and len(band) == 2 and all(map(_is_number, band)):
+            return float(band[0]), float(band[1])
+    return 1.0, 1.0
+
+
+def _plot_exact(ax: Axes, claim: dict, xs: list[float],
+                groups: dict[str, list[int]]) -> list:
+    """The allowed band (lo x value .. hi x value) and the value against the mean risk."""
+    points = claim["points"]
+    plotted = []
+    for (group, idx), color in zip(groups.items(), _colors(len(groups))):
+        x, idx = _sorted_by_x(xs, idx)
+        value = _series(points, idx, "bound")
+        factors = np.array([_band_factors(claim, points[i]) for i in idx], dtype=float)
+        lo_v, hi_v = factors[:, 0] * value, factors[:, 1] * value
+        wide = bool(np.any(factors[:, 0] != factors[:, 1]))
+        lo_f, hi_f = factors[0] if len(factors) else (1.0, 1.0)
+        if wide:
+            label = _with_group(f"allowed: {lo_f:g}..{hi_f:g} x value", group)
+            if len(x) >= 2:
+                ax.fill_between(x, lo_v, hi_v, color="#9e9e9e", alpha=0.25, linewidth=0,
+                                label=label)
+                label = "_band"
+            _bound_line(ax, x, lo_v, style=":", color="dimgray", linewidth=1.2, label=label)
+            _bound_line(ax, x, hi_v, style=":", color="dimgray", linewidth=1.2,
+                        label="_band")
+        _bound_line(ax, x, value, color=color, linewidth=1.6, alpha=0.9,
+                    label=_with_group("value" if wide else "value (exact)", group))
+        mean = _curve_with_band(ax, points, idx, x, ("mean", "mean_ci_low", "mean_ci_high"),
+                                color, _with_group("mean risk (interval)", group))
+        fail_x, fail_y, bey_x, bey_y = [], [], [], []
+        for xi, yi, lo, hi, i in zip(x, mean, lo_v, hi_v, idx):
+            if points[i].get("status") == "fail":
+                fail_x.append(xi)
+                fail_y.append(yi)
+            elif math.isfinite(yi) and math.isfinite(lo) and math.isfinite(hi) and (
+                    yi < lo * (1 - 1e-12) or yi > hi * (1 + 1e-12)) and wide:
+                bey_x.append(xi)
+                bey_y.append(yi)
+        if fail_x:
+            ax.scatter(fail_x, fail_y, **_FAIL)
+        if bey_x:
+            ax.scatter(bey_x, bey_y, **_BEYOND)
+        _mark_vacuous(ax, points, idx, x)
+        _mark_errors(ax, points, idx, x)
+        plotted += [mean, lo_v, hi_v]
+    return plotted
+
+
+def _plot_exponent(ax: Axes, claim: dict, xs: list[float],
+                   groups: dict[str, list[int]]) -> list:
+    """Mean risk against ``along`` with the fitted power law and the allowed slopes."""
+    points = claim["points"]
+    fit = claim.get("fit") or {}
+    failed = claim.get("status") == "fail"
+    plotted = []
+    for (group, idx), color in zip(groups.items(), _colors(len(groups))):
+        x, idx = _sorted_by_x(xs, idx)
+        plotted.append(_curve_with_band(ax, points, idx, x, _MEAN_KEYS, color,
+                                        _with_group("mean risk", group)))
+    grid = np.array(sorted({v for v in xs if math.isfinite(v) and v > 0}), dtype=float)
+    slope, intercept = fit.get("slope"), fit.get("intercept")
+    if grid.size >= 2 and _is_number(slope) and _is_number(intercept):
+        line = np.exp(intercept) * grid ** slope
+        ax.plot(grid, line, "-", color="#d62728" if failed else "black", linewidth=1.4,
+                label=f"fitted slope {slope:.3f}")
+        rng = claim.get("exponent") or fit.get("exponent") or fit.get("target") or []
+        if len(rng) == 2 and all(_is_number(v) for v in rng):
+            xc = float(np.exp(np.mean(np.log(grid))))
+            yc = float(np.exp(intercept) * xc ** slope)
+            lo_line, hi_line = yc * (grid / xc) ** rng[0], yc * (grid / xc) ** rng[1]
+            ax.fill_between(grid, np.minimum(lo_line, hi_line), np.maximum(lo_line, hi_line),
+                            color="#9e9e9e", alpha=0.22, linewidth=0,
+                            label=f"allowed slopes [{rng[0]:g}, {rng[1]:g}]")
+            plotted += [lo_line, hi_line]
+        plotted.append(line)
+    if failed:
+        ax.text(0.02, 0.03, "slope outside the allowed range: claim fails",
+                transform=ax.transAxes, color="#d62728", fontsize="small")
     return plotted
 
 
@@ -415,8 +628,9 @@ def build_figure(claim: dict) -> Figure | None:
     Returns
     -------
     matplotlib.figure.Figure or None
-        One axes (two for separations); None for claims without points
-        (status ``error``).
+        One axes (two for separations and the ``always`` checks: risks and
+        per-replicate margins); None for claims without points (their
+        simulation raised).
     """
     points = claim.get("points") or []
     if not points:
@@ -425,19 +639,36 @@ def build_figure(claim: dict) -> Figure | None:
     check = claim.get("check", "")
     risk = str(claim.get("risk") or "excess_risk")
     sep = check == "separation"
-    fig = Figure(figsize=(11.0, 5.2) if sep else (6.6, 5.4), dpi=DPI,
+    two = sep or check in ALWAYS_CHECKS
+    fig = Figure(figsize=(11.0, 5.2) if two else (6.6, 5.4), dpi=DPI,
                  layout="constrained")
     FigureCanvasAgg(fig)
     status = str(claim.get("status", "?")).upper()
     title = f"{claim.get('id')}: {status}"
     sub = f"{check}, {learner_label(claim)} on {claim.get('setting')}"
-    if check in RATE_CHECKS and claim.get("fit"):
+    if check in SLOPE_CHECKS and claim.get("fit"):
         f = claim["fit"]
         lo, hi = (f.get("slope_ci") or [math.nan, math.nan])[:2]
         sub += f"; slope {_num(f.get('slope')):.3f} [{_num(lo):.3f}, {_num(hi):.3f}]"
-    fig.suptitle(f"{title}\n{sub}", fontsize="medium",
-                 color="#d62728" if status != "PASS" else "black")
-    if sep:
+    errors = sum(1 for p in points if p.get("status") == "error")
+    if errors:
+        sub += f"; {errors} of {len(points)} points not decided (error)"
+    premises = sum(1 for p in points if p.get("premise_violations"))
+    if premises:
+        sub += f"; premise violated at {premises} of {len(points)} points"
+    colour = {"PASS": "black", "VACUOUS": "#6a51a3"}.get(status, "#d62728")
+    fig.suptitle(f"{title}\n{sub}", fontsize="medium", color=colour)
+    if check in ALWAYS_CHECKS:
+        left, right = fig.subplots(1, 2)
+        risk_vals, margin_vals = _plot_always((left, right), claim, xs, groups)
+        if log:
+            _clip_for_log(left, risk_vals)
+            _clip_for_log(right, margin_vals)
+        _finish_axis(left, xlabel, xs, ticks, log, f"{risk} per replicate")
+        _finish_axis(right, xlabel, xs, ticks, log,
+                     "margin per replicate (" + ("bound / risk" if check in UPPER_ALWAYS
+                                                 else "risk / bound") + ")")
+    elif sep:
         left, right = fig.subplots(1, 2)
         risk_vals, ratio_vals = _plot_separation((left, right), claim, xs, groups)
         if log:
@@ -448,12 +679,19 @@ def build_figure(claim: dict) -> Figure | None:
                      f"ratio {claim.get('learner')} / {claim.get('versus')}")
     else:
         ax = fig.subplots()
-        plot = _plot_rate if check in RATE_CHECKS else _plot_bound
+        plot = _PLOTS.get(check, _plot_rate if check in RATE_CHECKS else _plot_bound)
         vals = plot(ax, claim, xs, groups)
+        if check == "exponent" and ticks is None and all(v > 0 for v in xs):
+            log = True                    # log mean risk against log along, always
         if log:
             _clip_for_log(ax, vals)
         _finish_axis(ax, xlabel, xs, ticks, log, f"mean {risk}")
     return fig
+
+
+#: Upper-bound ``always`` check (its margin is bound / risk).
+UPPER_ALWAYS = ("upper-always",)
+_PLOTS = {"exact": _plot_exact, "exponent": _plot_exponent}
 
 
 def claim_figure(claim: dict) -> bytes | None:

@@ -11,9 +11,10 @@ import base64
 from collections.abc import Mapping
 from html import escape
 
-from .markdown import run_line
-from .tables import (SUMMARY_HEADERS, bound_kind, fit_sentence, fixed_parameters, fmt,
-                     learner_label, point_table, summary_rows)
+from .markdown import READING_NOTE, SUMMARY_NOTE, not_passing_lines, run_line
+from .tables import (STATUS_WORDS, SUMMARY_HEADERS, bound_description, claim_facts,
+                     decision_sentence, fit_sentence, fixed_parameters, fmt, learner_label,
+                     point_table, power_sentence, summary_rows)
 
 __all__ = ["CSS", "data_uri", "html_id", "render_html"]
 
@@ -33,6 +34,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status-pass { background: #dcf5dc; color: #145214; }
 .status-fail { background: #fbdcdc; color: #8b1010; }
 .status-error { background: #fde9c8; color: #7a4b00; }
+.status-vacuous { background: #e4e0f5; color: #3d2a80; }
+.status-other { background: #e8e8e8; color: #333; }
+.power { margin: 0.3em 0 0.8em; }
 .overall { font-size: 1.15em; margin: 0.6em 0; }
 blockquote { margin: 0.6em 0; padding: 0.3em 1em; border-left: 4px solid #ccc;
              color: #333; background: #fafafa; }
@@ -77,9 +81,10 @@ def html_id(claim_id: str) -> str:
 
 
 def _status(status: str) -> str:
-    """A coloured status badge."""
-    s = escape(str(status))
-    return f'<span class="status status-{s}">{s.upper()}</span>'
+    """A coloured status badge: PASS, FAIL, VACUOUS, ERROR (others grey, upper-case)."""
+    status = str(status)
+    cls = status if status in STATUS_WORDS else "other"
+    return f'<span class="status status-{cls}">{escape(status.upper())}</span>'
 
 
 def _is_numeric_text(text: str) -> bool:
@@ -112,9 +117,32 @@ def _summary(results: Mapping) -> str:
     rows = []
     for r in summary_rows(results):
         rows.append([f'<a href="#{html_id(r["id"])}">{escape(r["id"])}</a>',
-                     escape(r["setting"]), escape(r["learner"]), escape(r["check"]),
-                     _status(r["status"]), escape(r["worst_margin_text"])])
+                     escape(r["kind"]), escape(r["covers"]), escape(r["setting"]),
+                     escape(r["learner"]), escape(r["check"]), _status(r["status"]),
+                     escape(r["worst_margin_text"]), escape(r["worst_resolution_text"])])
     return _table(SUMMARY_HEADERS, rows, cls="summary")
+
+
+def _not_passing(results: Mapping) -> str:
+    """The claims that do not pass (failing, vacuous, in error) as headed nested lists."""
+    groups: list[tuple[str, list[tuple[str, list[str]]]]] = []
+    for line in not_passing_lines(results, code=""):
+        if line.startswith("  - ") and groups and groups[-1][1]:
+            groups[-1][1][-1][1].append(line[4:])
+        elif line.startswith("- ") and groups:
+            groups[-1][1].append((line[2:], []))
+        elif line.strip():
+            groups.append((line, []))
+    out = []
+    for heading, items in groups:
+        out.append(f'<p class="note"><strong>{escape(heading)}</strong></p>')
+        lis = []
+        for text, subs in items:
+            inner = ("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in subs) + "</ul>"
+                     if subs else "")
+            lis.append(f"<li>{escape(text)}{inner}</li>")
+        out.append('<ul class="notpassing">' + "".join(lis) + "</ul>")
+    return "\n".join(out)
 
 
 def _provenance(results: Mapping) -> str:
@@ -143,15 +171,22 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
     """The HTML section of one claim."""
     cid = str(claim.get("id", "?"))
     check = str(claim.get("check"))
+    facts = dict(claim_facts(claim))
+    premises = claim.get("premises") or []
+    premise_html = ("; ".join(f"<code>{escape(str(t))}</code>" for t in premises)
+                    if premises else "none")
     parts = [f'<section id="{html_id(cid)}">',
              f"<h2>{escape(cid)} {_status(str(claim.get('status', '?')))}</h2>",
              f"<p><code>{escape(check)}</code>, {escape(learner_label(claim))} on "
              f"<code>{escape(str(claim.get('setting')))}</code>, risk "
              f"<code>{escape(str(claim.get('risk')))}</code>, "
              f"{escape(fmt(claim.get('reps')))} replicates per point, "
-             f"{escape(fmt(claim.get('elapsed_s'), '.1f'))} s.</p>"]
+             f"{escape(fmt(claim.get('elapsed_s'), '.1f'))} s.</p>",
+             f'<p class="facts">Kind: {escape(facts["kind"])}; covers: '
+             f"{escape(facts['covers'])}; premises: {premise_html}.</p>"]
     if claim.get("statement"):
         parts.append(f"<blockquote>{escape(str(claim['statement']))}</blockquote>")
+    parts.append(f'<p class="rule">{escape(decision_sentence(claim))}</p>')
     latex = str(claim.get("bound_latex") or "")
     if formula:
         math = (f'<img class="formula" alt="{escape(latex)}" title="{escape(latex)}" '
@@ -165,7 +200,7 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
         extra += f" (registered bound <code>{escape(str(claim['bound_name']))}</code>)"
     if claim.get("derivation"):
         extra += f"; derivation: {escape(str(claim['derivation']))}"
-    parts.append(f"<p>Bound ({bound_kind(claim)}): {math}<br>"
+    parts.append(f"<p>Bound ({escape(bound_description(claim))}): {math}<br>"
                  f"<code>{escape(str(claim.get('bound')))}</code>{extra}</p>")
     fixed = fixed_parameters(claim)
     if fixed:
@@ -209,24 +244,26 @@ def render_html(results: Mapping, figures: Mapping[str, bytes] | None = None,
     figures = figures or {}
     formulas = formulas or {}
     status = str(results.get("status", "?"))
+    power = power_sentence(results)
     body = [
         "<h1>metabound verification report</h1>",
         "<p>Risk bounds of Chua, Lei, Lee, <em>How Fine-Tuning Allows for Effective "
         "Meta-Learning</em> (NeurIPS 2021), checked on simulated risks.</p>",
         f'<p class="overall">{_status(status)} '
         f"{escape(run_line(results, with_status=False))}</p>",
+    ]
+    if power:
+        body.append(f'<p class="power">{escape(power)}</p>')
+    body += [
         _provenance(results),
         '<h2 id="summary">Summary</h2>',
         _summary(results),
-        '<p class="note">Worst margin: the factor by which the estimate clears the bound '
-        "at the tightest point (bound / mean for upper bounds, mean / bound for lower "
-        "bounds, bound / ratio for separations); below 1 the estimate is on the wrong "
-        "side of the bound. Rate claims show the fitted slope and its target. "
-        "Intervals: confidence intervals of the mean risk (for separations, the Fieller "
-        "interval of the ratio of means) at the run's per-side level. Violations: "
-        "replicates on the wrong side of the bound. Figures: crosses mark failing "
-        "points, open circles estimates beyond the bound that are not significant.</p>",
+        f'<p class="note">{escape(SUMMARY_NOTE)}</p>',
     ]
+    not_passing = _not_passing(results)
+    if not_passing:
+        body.append(not_passing)
+    body.append(f'<p class="note">{escape(READING_NOTE)}</p>')
     for claim in results.get("claims") or []:
         cid = str(claim.get("id"))
         body.append(_claim_section(claim, figures.get(cid), formulas.get(cid)))

@@ -2,20 +2,71 @@
 
 The Markdown is GitHub-flavoured (pipe tables, ``$$`` display math) and also
 reads well as plain text.  :func:`render_summary` is the part written to a CI
-job summary.
+job summary: the overall outcome, the power line, the table of claims and the
+claims that do not pass (failing, vacuous, in error).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .tables import (RATE_CHECKS, SUMMARY_HEADERS, bound_kind, failing_points, fit_sentence,
-                     fixed_parameters, fmt, learner_label, point_table, summary_rows)
+from .tables import (ALWAYS_CHECKS, LOWER_CHECKS, SLOPE_CHECKS, SUMMARY_HEADERS,
+                     bound_description, claim_facts, decision_sentence, error_points,
+                     failing_points, fit_sentence, fixed_parameters, fmt, learner_label,
+                     params_text, point_note, point_table, power_sentence, premise_text,
+                     summary_rows, vacuous_points)
 
-__all__ = ["STATUS_MARK", "render_summary", "render_markdown", "run_line"]
+__all__ = ["STATUS_MARK", "SUMMARY_NOTE", "READING_NOTE", "render_summary",
+           "render_markdown", "run_line", "not_passing_lines", "status_mark"]
 
-#: Status words as shown in tables.
-STATUS_MARK = {"pass": "PASS", "fail": "**FAIL**", "error": "**ERROR**"}
+#: Status words as shown in tables: only PASS is plain.
+STATUS_MARK = {"pass": "PASS", "fail": "**FAIL**", "vacuous": "**VACUOUS**",
+               "error": "**ERROR**"}
+
+#: The explanation under the summary table (also used by the HTML report).
+SUMMARY_NOTE = (
+    "Worst margin: the factor by which the estimate clears the bound at the tightest "
+    "point (bound / mean for upper bounds, mean / bound for lower bounds, bound / ratio "
+    "for separations, the worst replicate for the always checks); below 1 the estimate "
+    "is on the wrong side of the bound. Exact claims show their largest deviation "
+    "max(mean/value, value/mean) (1 = exactly the value); slope claims the fitted slope "
+    "and its target. Worst resolution: the largest, over the claim's points, of the "
+    "smallest factor by which the bound could be wrong (divided for upper bounds and "
+    "separations, multiplied for lower bounds, either way for exact values) and still be "
+    "detected with probability 0.9 (inf: no error of any size would be); for slope "
+    "claims the distance outside the target range, in slope units. VACUOUS: not "
+    "rejected, but the bound is at or above the trivial baseline (e.g. the zero "
+    "predictor's risk) at some point, so no member of the learner's class could have "
+    "failed it there. ERROR: some point could not be decided.")
+
+#: How to read the point tables and figures (also used by the HTML report).
+READING_NOTE = (
+    "Intervals: confidence intervals of the mean risk (for separations and exact values, "
+    "the Fieller interval of the ratio) at the run's per-side level; for the always "
+    "checks the smallest and largest risk over the replicates. Violations: replicates "
+    "on the wrong side of the bound (outside the band for exact values). Baseline: the "
+    "trivial baseline, the mean over replicates of the largest excess risk of a trivial "
+    "member of the learner's class (0 for lower bounds); vacuous: the bound is at or "
+    "above it. Resolution: the smallest factor by which the bound could be wrong and "
+    "still be detected with probability 0.9 at the run's level. Figures: crosses mark "
+    "failing points, open circles estimates beyond the bound that are not significant, "
+    "purple diamonds vacuous points; the grey dashed line is the trivial baseline.")
+
+
+def status_mark(status: str) -> str:
+    """The Markdown status word: ``PASS``, or bold ``FAIL``, ``VACUOUS``, ``ERROR``.
+
+    Parameters
+    ----------
+    status : str
+        A claim or run status.
+
+    Returns
+    -------
+    str
+        Unknown statuses are shown upper-case and bold (never as PASS).
+    """
+    return STATUS_MARK.get(status, f"**{str(status).upper()}**")
 
 
 def _cell(text: object) -> str:
@@ -50,20 +101,130 @@ def run_line(results: Mapping, *, with_status: bool = True) -> str:
     Returns
     -------
     str
-        E.g. ``"PASS: 12 claims (0 failed, 0 errors), 27 tests, Holm at alpha = 0.001."``
+        E.g. ``"PASS: 12 claims (0 failed, 0 vacuous, 0 errors), 27 tests, Holm
+        at alpha = 0.001."``
     """
     claims = results.get("claims") or []
     failed = sum(1 for c in claims if c.get("status") == "fail")
+    vacuous = sum(1 for c in claims if c.get("status") == "vacuous")
     errors = sum(1 for c in claims if c.get("status") == "error")
     head = f"{str(results.get('status', '?')).upper()}: " if with_status else ""
     plural = "" if errors == 1 else "s"
-    return (f"{head}{len(claims)} claims ({failed} failed, {errors} error{plural}), "
-            f"{fmt(results.get('n_tests'))} tests, "
+    return (f"{head}{len(claims)} claims ({failed} failed, {vacuous} vacuous, "
+            f"{errors} error{plural}), {fmt(results.get('n_tests'))} tests, "
             f"Holm at alpha = {fmt(results.get('alpha'), 'g')}.")
 
 
+def not_passing_lines(results: Mapping, code: str = "`") -> list[str]:
+    """Bullet lines for the claims that do not pass: failing, vacuous, in error.
+
+    Parameters
+    ----------
+    results : mapping
+        The contents of ``results.json``.
+    code : str
+        Quote put around claim ids (a backtick for Markdown, nothing for text).
+
+    Returns
+    -------
+    list of str
+        Headings (``Failing claims:``, ``Vacuous claims:``, ``Claims with
+        errors:``), each followed by a blank line and one bullet per claim
+        with indented sub-bullets for its points; empty when every claim
+        passes.
+    """
+    claims = results.get("claims") or []
+    out: list[str] = []
+    known = ("pass", "fail", "vacuous", "error")
+    groups = (("fail", "Failing claims:"), ("vacuous", "Vacuous claims:"),
+              ("error", "Claims with errors:"))
+    for status, heading in groups:
+        bad = [c for c in claims if c.get("status") == status
+               or (status == "error" and c.get("status") not in known)]
+        if not bad:
+            continue
+        out += ([""] if out else []) + [heading, ""]
+        for c in bad:
+            out += _claim_bullets(c, status, code)
+    return out
+
+
+def _claim_bullets(claim: Mapping, status: str, code: str) -> list[str]:
+    """The bullet of one claim that does not pass, with sub-bullets for its points."""
+    cid = f"{code}{claim.get('id')}{code}"
+    points = claim.get("points") or []
+    if status == "vacuous":
+        vac = vacuous_points(claim)
+        lines = [f"- {cid}: vacuous at {len(vac)} of {len(points)} points (bound >= trivial "
+                 "baseline: it could not have failed there)"]
+        lines += [f"  - {params_text(p)}: bound {fmt(p.get('bound'))} >= baseline "
+                  f"{fmt(p.get('baseline'))}, mean {fmt(p.get('mean'))}" for p in vac]
+        return lines
+    if status == "error":
+        if claim.get("message"):
+            return [f"- {cid}: error: {claim.get('message')}"]
+        errs = error_points(claim)
+        lines = [f"- {cid}: {len(errs)} of {len(points)} points could not be decided"
+                 + ("" if errs else f" (status {claim.get('status')})")]
+        lines += [f"  - {params_text(p)}: {p.get('message') or 'not decided'}" for p in errs]
+        return lines
+    fit = claim.get("fit") or {}
+    if claim.get("check") in SLOPE_CHECKS:
+        line = f"- {cid}: fitted slope outside the target range"
+        if fit.get("premise_violations"):
+            line += "; premise violated: " + premise_text(fit["premise_violations"])
+        return [line]
+    failing = failing_points(claim)
+    lines = [f"- {cid}: {len(failing)} of {len(points)} points fail"]
+    check = claim.get("check")
+    for p in failing:
+        interval = f"[{fmt(p.get('ci_low'))}, {fmt(p.get('ci_high'))}]"
+        if check == "exact":
+            lo, hi = (p.get("band") or claim.get("band") or [1.0, 1.0])[:2]
+            what = (f"ratio mean / value {fmt(p.get('ratio'))} vs band [{fmt(lo, 'g')}, "
+                    f"{fmt(hi, 'g')}], CI {interval}")
+        elif check in ALWAYS_CHECKS:
+            upper = check not in LOWER_CHECKS
+            worst = p.get("ci_high") if upper else p.get("ci_low")
+            what = (f"{'largest' if upper else 'smallest'} risk {fmt(worst)} vs bound "
+                    f"{fmt(p.get('bound'))}, {fmt(p.get('violations'))} of "
+                    f"{fmt(p.get('replicates'))} replicates beyond it")
+        else:
+            est = p.get("ratio") if check == "separation" else p.get("mean")
+            what = f"estimate {fmt(est)} vs bound {fmt(p.get('bound'))}, CI {interval}"
+        line = (f"  - {params_text(p)}: {what}, p adjusted "
+                f"{fmt(p.get('p_adjusted'), '.3g')}")
+        note = point_note(p)
+        lines.append(line + (f"; {note}" if note else ""))
+    return lines
+
+
+def _head_lines(results: Mapping) -> list[str]:
+    """The run line and the power line, each followed by a blank line."""
+    lines = [run_line(results), ""]
+    power = power_sentence(results)
+    if power:
+        lines += [power, ""]
+    return lines
+
+
+def _summary_body(results: Mapping, *, link_sections: bool) -> list[str]:
+    """The table of claims, its note and the claims that do not pass."""
+    rows = []
+    for r in summary_rows(results):
+        name = f"[{r['id']}](#{_anchor(r['id'])})" if link_sections else f"`{r['id']}`"
+        rows.append([name, r["kind"], r["covers"], r["setting"], r["learner"], r["check"],
+                     status_mark(r["status"]), r["worst_margin_text"],
+                     r["worst_resolution_text"]])
+    lines = _table(SUMMARY_HEADERS, rows) + ["", SUMMARY_NOTE]
+    bad = not_passing_lines(results)
+    if bad:
+        lines += [""] + bad
+    return lines
+
+
 def render_summary(results: Mapping, *, link_sections: bool = False) -> str:
-    """The summary: overall status, the table of claims, failing points.
+    """The summary: overall status, power, the table of claims, claims that do not pass.
 
     Parameters
     ----------
@@ -77,43 +238,8 @@ def render_summary(results: Mapping, *, link_sections: bool = False) -> str:
     str
         Markdown text ending with a newline.
     """
-    lines = [run_line(results), ""]
-    rows = []
-    for r in summary_rows(results):
-        name = f"[{r['id']}](#{_anchor(r['id'])})" if link_sections else f"`{r['id']}`"
-        rows.append([name, r["setting"], r["learner"], r["check"],
-                     STATUS_MARK.get(r["status"], r["status"]), r["worst_margin_text"]])
-    lines += _table(SUMMARY_HEADERS, rows)
-    lines += ["", "Worst margin: the factor by which the estimate clears the bound at the "
-              "tightest point (bound / mean for upper bounds, mean / bound for lower "
-              "bounds, bound / ratio for separations); below 1 the estimate is on the "
-              "wrong side of the bound. Rate claims show the fitted slope and its target."]
-    bad = [c for c in results.get("claims") or [] if c.get("status") != "pass"]
-    if bad:
-        lines += ["", "Failing claims:", ""]
-        for c in bad:
-            if c.get("status") == "error":
-                lines.append(f"- `{c.get('id')}`: error: {c.get('message')}")
-                continue
-            failing = failing_points(c)
-            if c.get("check") in RATE_CHECKS:
-                lines.append(f"- `{c.get('id')}`: fitted slope outside the target range")
-                continue
-            lines.append(f"- `{c.get('id')}`: {len(failing)} of "
-                         f"{len(c.get('points') or [])} points fail")
-            for p in failing:
-                est = p.get("ratio") if c.get("check") == "separation" else p.get("mean")
-                lines.append(f"  - {_params_text(p)}: estimate {fmt(est)} vs bound "
-                             f"{fmt(p.get('bound'))}, CI [{fmt(p.get('ci_low'))}, "
-                             f"{fmt(p.get('ci_high'))}], p adjusted "
-                             f"{fmt(p.get('p_adjusted'), '.3g')}")
+    lines = _head_lines(results) + _summary_body(results, link_sections=link_sections)
     return "\n".join(lines) + "\n"
-
-
-def _params_text(point: Mapping) -> str:
-    """``m=20, d=10`` or ``(fixed)``."""
-    params = point.get("params") or {}
-    return ", ".join(f"{k}={fmt(v)}" for k, v in params.items()) or "(fixed)"
 
 
 def _provenance_lines(results: Mapping) -> list[str]:
@@ -136,18 +262,27 @@ def _provenance_lines(results: Mapping) -> list[str]:
     return lines
 
 
+def _facts_line(claim: Mapping) -> str:
+    """``Kind: theorem; covers: C1, C4; premises: `...`.``"""
+    facts = dict(claim_facts(claim))
+    premises = [f"`{p}`" for p in claim.get("premises") or []]
+    return (f"Kind: {facts['kind']}; covers: {facts['covers']}; premises: "
+            + ("; ".join(premises) if premises else "none") + ".")
+
+
 def _claim_section(claim: Mapping, figure: str | None) -> list[str]:
     """Markdown lines of one claim's section."""
     cid = str(claim.get("id", "?"))
     status = str(claim.get("status", "?"))
     lines = [f"## {cid}", "",
-             f"**{STATUS_MARK.get(status, status).strip('*')}**: `{claim.get('check')}`, "
+             f"**{status_mark(status).strip('*')}**: `{claim.get('check')}`, "
              f"{learner_label(claim)} on `{claim.get('setting')}`, risk "
              f"`{claim.get('risk')}`, {fmt(claim.get('reps'))} replicates per point, "
-             f"{fmt(claim.get('elapsed_s'), '.1f')} s.", ""]
+             f"{fmt(claim.get('elapsed_s'), '.1f')} s.", "", _facts_line(claim), ""]
     if claim.get("statement"):
         lines += [f"> {claim['statement']}", ""]
-    lines += [f"Bound ({bound_kind(claim)}):", ""]
+    lines += [decision_sentence(claim), ""]
+    lines += [f"Bound ({bound_description(claim)}):", ""]
     if claim.get("bound_latex"):
         lines += ["$$", str(claim["bound_latex"]), "$$", ""]
     bound = f"`{claim.get('bound')}`"
@@ -191,13 +326,10 @@ def render_markdown(results: Mapping, figures: Mapping[str, str] | None = None) 
     lines = ["# metabound verification report", "",
              "Risk bounds of Chua, Lei, Lee, *How Fine-Tuning Allows for Effective "
              "Meta-Learning* (NeurIPS 2021), checked on simulated risks.", ""]
+    lines += _head_lines(results)
     lines += _provenance_lines(results) + ["", "## Summary", ""]
-    lines += render_summary(results, link_sections=True).rstrip("\n").split("\n")
-    lines += ["", "Intervals: confidence intervals of the mean risk (for separations, the "
-              "Fieller interval of the ratio of means) at the run's per-side level. "
-              "Violations: replicates on the wrong side of the bound. Figures: "
-              "crosses mark failing points, open circles estimates beyond the bound "
-              "that are not significant.", ""]
+    lines += _summary_body(results, link_sections=True)
+    lines += ["", READING_NOTE, ""]
     for claim in results.get("claims") or []:
         lines += _claim_section(claim, figures.get(str(claim.get("id"))))
     return "\n".join(lines).rstrip("\n") + "\n"

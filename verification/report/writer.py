@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..results import SCHEMA, write_results
+from . import figures as _figures
 from .atomic import atomic_directory
 from .errors import ReportError
 from .figures import claim_figure, formula_png
@@ -41,8 +42,11 @@ REPORT_ENTRIES = ("results.json", "report.md", "report.html", "results.csv",
                   "junit.xml", "figures")
 
 _CLAIM_KEYS = ("id", "status", "check", "setting", "learner", "bound", "risk", "points")
+#: Keys every point must have.  ``status`` is not among them: the points of a
+#: slope claim that could not be fitted (another point is an error) carry none,
+#: and are shown with status ``-``.
 _POINT_KEYS = ("params", "bound", "mean", "ci_low", "ci_high", "violations",
-               "replicates", "margin", "status")
+               "replicates", "margin")
 
 
 def validate_results(results: object, source: str = "results") -> dict:
@@ -156,6 +160,50 @@ def figure_names(claim_ids: list[str]) -> dict[str, str]:
     return out
 
 
+#: Render figures in worker processes from this many claims on (process start-up costs about a second).
+PARALLEL_FIGURES = 8
+
+
+def _png(task: tuple[str, object]) -> bytes | None:
+    """One image: ``("figure", claim)`` or ``("formula", latex)`` (a pure function: runs in a worker process)."""
+    kind, arg = task
+    return _figures.claim_figure(arg) if kind == "figure" else _figures.formula_png(arg)
+
+
+def _render_pngs(claims: list) -> list[tuple[bytes | None, bytes | None]]:
+    """Figures and formula images of every claim, in claim order.
+
+    Rendering (matplotlib) dominates the cost of a report; each distinct formula
+    is rendered once, and with several cores and many claims the images are
+    rendered in a process pool.  The result does not depend on it: every image
+    is a pure function of its claim (or formula).  Serial when the figure
+    functions have been replaced (tests stub them) or on one core.
+    """
+    from ..backends import available_cores
+
+    latex = [str(c.get("bound_latex") or "") for c in claims]
+    distinct = list(dict.fromkeys(latex))
+    workers = min(available_cores(), len(claims))
+    stubbed = claim_figure is not _figures.claim_figure or formula_png is not _figures.formula_png
+    if stubbed or workers < 2 or len(claims) < PARALLEL_FIGURES:
+        images = {t: formula_png(t) for t in distinct}
+        return [(claim_figure(c), images[t]) for c, t in zip(claims, latex)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    tasks = [("figure", dict(c)) for c in claims] + [("formula", t) for t in distinct]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            out = list(pool.map(_png, tasks, chunksize=2))
+    except (BrokenProcessPool, OSError):     # workers cannot start here (e.g. a __main__ read from stdin)
+        out = [_png(t) for t in tasks]
+    images = dict(zip(distinct, out[len(claims):]))
+    return [(png, images[t]) for png, t in zip(out[:len(claims)], latex)]
+
+
 def _render_into(directory: Path, results: Mapping) -> None:
     """Write every derived file of a report into ``directory``."""
     claims = [c for c in results["claims"]]
@@ -165,14 +213,13 @@ def _render_into(directory: Path, results: Mapping) -> None:
     figures_png: dict[str, bytes] = {}
     figures_rel: dict[str, str] = {}
     formulas: dict[str, bytes | None] = {}
-    for c in claims:
+    for c, (png, formula) in zip(claims, _render_pngs(claims)):
         cid = str(c["id"])
-        png = claim_figure(c)
         if png is not None:
             (fig_dir / names[cid]).write_bytes(png)
             figures_png[cid] = png
             figures_rel[cid] = f"figures/{names[cid]}"
-        formulas[cid] = formula_png(str(c.get("bound_latex") or ""))
+        formulas[cid] = formula
     (directory / "report.md").write_text(render_markdown(results, figures_rel),
                                          encoding="utf-8")
     (directory / "report.html").write_text(render_html(results, figures_png, formulas),
