@@ -137,7 +137,7 @@ STANDARD: Mapping[str, Constant] = _std(
     Constant("T", "number of source tasks", lower=1, lower_open=False, integer=True),
     Constant("n", "samples per source task", lower=1, lower_open=False, integer=True),
     Constant("m", "target samples", lower=1, lower_open=False, integer=True),
-    Constant("sigma", "noise standard deviation", latex_name=r"\sigma"),
+    Constant("sigma", "noise standard deviation", lower=0, lower_open=False, latex_name=r"\sigma"),
     Constant("delta0", "fine-tuning radius (perturbation budget)", lower=0,
              lower_open=False, latex_name=r"\delta_0"),
     Constant("eps", "variance of the top block of the hard-case covariance",

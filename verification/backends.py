@@ -31,6 +31,8 @@ import time
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Iterator, Sequence
 
+from .liveness import process_running
+
 __all__ = ["BACKENDS", "Backend", "BackendError", "SerialBackend", "ProcessBackend",
            "DaskBackend", "make_backend", "available_cores", "worker_info"]
 
@@ -116,22 +118,28 @@ class SerialBackend(Backend):
 
 
 # ------------------------------------------------------------------ processes
-def _watch_parent(parent: int) -> None:
-    """Exit the worker as soon as its parent process ``parent`` is gone."""
+def _watch_parent(parent: int, main: int | None = None) -> None:
+    """Exit the worker as soon as its parent ``parent`` or the run's main process ``main`` is gone.
+
+    Under the ``forkserver`` start method a worker's parent is the fork server,
+    not the process that runs ``metabound verify``; the fork server (and the
+    resource tracker) outlive a killed main process for as long as workers hold
+    their pipes, so the workers watch the main process itself.
+    """
     while True:
         time.sleep(0.5)
-        if os.getppid() != parent:
+        if os.getppid() != parent or (main is not None and not process_running(main)):
             os._exit(1)
 
 
-def _init_worker(blas_threads: int | None) -> None:
-    """Initialiser of process workers: BLAS threads, SIGINT, parent watchdog."""
+def _init_worker(blas_threads: int | None, main: int | None = None) -> None:
+    """Initialiser of process workers: BLAS threads, SIGINT, watchdog of the parent and of the main process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if blas_threads is not None:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=blas_threads)  # kept for the life of the worker
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
+    threading.Thread(target=_watch_parent, args=(os.getppid(), main), daemon=True,
                      name="metabound-parent-watchdog").start()
 
 
@@ -174,7 +182,7 @@ class ProcessBackend(Backend):
 
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=_mp_context(),
-                initializer=_init_worker, initargs=(self.blas_threads,))
+                initializer=_init_worker, initargs=(self.blas_threads, os.getpid()))
         return self._executor
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Outcome]:

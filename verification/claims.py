@@ -23,7 +23,7 @@ from .errors import ClaimError
 from .expressions import BoundExpression, Premise, parse_bound, parse_premise
 
 __all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "BASELINE_COLUMNS", "REPLICATE_NAMES",
-           "EXTRA_PARAMETERS", "DEFAULT_REPS", "KINDS", "PAPER_CLAIMS"]
+           "EXTRA_PARAMETERS", "DEFAULT_REPS", "KINDS", "PAPER_CLAIMS", "MAX_SWEEP_POINTS", "MAX_REPS"]
 
 #: Columns a claim may check (``risk`` key): the two risks, and the principal-angle
 #: sine of the learned representation (claims on the representations themselves).
@@ -34,6 +34,10 @@ BASELINE_COLUMNS = {"excess_risk": "baseline_excess", "insample_risk": "baseline
 #: not list them (the default catalog reads them from ``simulations.columns``).
 REPLICATE_NAMES = ("rep_error", "nu", "sin_theta_max", "gd_radius", "grad_bound", "displacement",
                    "empirical_gap", "risk_se")
+#: Largest sweep of one claim (points) and largest number of replicates per point: beyond them a
+#: claim is refused at validation, before the sweep is expanded (planning stays O(points)).
+MAX_SWEEP_POINTS = 10_000
+MAX_REPS = 10_000_000
 #: What kind of evidence a claim is (``kind`` key).
 KINDS = ("theorem", "exact", "empirical", "rate")
 #: The paper's claims a built-in claim can cover (``covers`` key), NOTES.md section 5.
@@ -163,6 +167,8 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         raise err(f"reps must be an integer, got {c.reps!r}", "reps")
     if c.reps < MIN_REPS:
         raise err(f"reps must be at least {MIN_REPS}, got {c.reps}", "reps")
+    if c.reps > MAX_REPS:
+        raise err(f"reps must be at most {MAX_REPS:,}, got {c.reps:,}", "reps")
     if c.risk not in RISK_COLUMNS:
         raise err(f"unknown risk column {c.risk!r}; known: {', '.join(RISK_COLUMNS)}",
                   "risk")
@@ -184,6 +190,18 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
                           f"{', '.join(known_hyper) or '(none)'}", f"{fld}.{hname}")
             if not _is_scalar(value):
                 raise err(f"value must be a number or string, got {value!r}", f"{fld}.{hname}")
+
+    check_learner = getattr(catalog, "check_learner", None)
+    if check_learner is not None:       # the (setting, learner) pair and the values, before any work
+        for lname in learners_used:
+            hyper = c.learner_params.get(lname) or {}
+            try:
+                check_learner(c.setting, lname, hyper)
+            except (ValueError, TypeError) as exc:
+                m = re.search(r"(?:parameter|hyper-parameter) '(\w+)'", str(exc))
+                fld = (f"learner_params.{lname}.{m.group(1)}" if m and m.group(1) in hyper
+                       else ("learner" if lname == c.learner else "versus"))
+                raise err(str(exc), fld) from None
 
     setting_params = catalog.parameters(c.setting)
     known = set(setting_params) | set(EXTRA_PARAMETERS)
@@ -236,6 +254,19 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         raise err("premises must be a list of inequalities such as 'delta_norm <= ft_radius'", "premises")
     premises = tuple(parse_premise(text, allowed, claim=cid, field=f"premises[{i}]")
                      for i, text in enumerate(c.premises))
+    never = getattr(catalog, "never_produced", None)
+    if never is not None:               # a column that is NaN in every replicate of a learner: refuse now
+        for lname in learners_used:
+            try:
+                missing = never(c.setting, lname)
+            except ValueError:
+                continue                    # the pair itself was refused above
+            for fld, names in [("bound", expression.names)] + [(f"premises[{i}]", p.names)
+                                                               for i, p in enumerate(premises)]:
+                bad = sorted(set(names) & set(missing))
+                if bad and (fld == "bound" and lname == c.learner or fld != "bound"):
+                    raise err(f"{bad[0]!r} is not produced by learner {lname!r} on setting {c.setting!r} "
+                              f"(it would be NaN in every replicate)", fld)
     for name in expression.names + tuple(n for p in premises for n in p.names):
         if name in replicate_names:
             continue
@@ -244,6 +275,10 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
                       f"params.{name}")
 
     sweep_names = list(c.sweep)
+    n_points = math.prod(len(c.sweep[n]) for n in sweep_names)
+    if n_points > MAX_SWEEP_POINTS:
+        raise err(f"the sweep has {n_points:,} points ({' x '.join(str(len(c.sweep[n])) for n in sweep_names)}); "
+                  f"at most {MAX_SWEEP_POINTS:,} per claim", "sweep")
     values: list[float | None] = []
     combos = list(itertools.product(*(c.sweep[n] for n in sweep_names))) or [()]
     points, sweep_points = [], []

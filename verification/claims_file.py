@@ -113,6 +113,9 @@ def load_claims_file(path: str | Path, catalog: Catalog | None = None
     except OSError as exc:
         raise ClaimError(f"cannot read claims file: {exc.strerror}",
                          source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ClaimError(f"not a TOML claims file: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         source=str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

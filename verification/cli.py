@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import importlib
+import math
 import os
 import sys
 import traceback
@@ -36,6 +37,45 @@ EXIT_STATUS = ("exit status: 0 success (every claim passes), 1 some claim fails 
                "2 bad input or usage, 3 nothing fails but some point is vacuous")
 #: Exit status of ``verify`` per run status.
 VERIFY_EXIT = {"pass": 0, "fail": 1, "vacuous": 3}
+
+
+#: Default limit on the replicates of one run (``--max-replicates``).
+DEFAULT_MAX_REPLICATES = 2_000_000
+#: Default limit on a run's estimated duration in hours (``--max-hours``).
+DEFAULT_MAX_HOURS = 6.0
+
+
+def _positive(text: str) -> int:
+    """An integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
+
+
+def _hours(text: str) -> float:
+    """``--max-hours``: a number > 0 (``inf`` turns the time limit off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number > 0 (or inf), got {text!r}") from None
+    if not value > 0:                     # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number > 0 (or inf), got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """``--seed``: an integer >= 0 (numpy's SeedSequence refuses negative entropy)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {value}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,7 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --claims-file: also run the built-in claims")
     v.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
                    help=f"report directory, replaced as a whole (default: {DEFAULT_OUT})")
-    v.add_argument("--seed", metavar="S", type=int, default=0, help="run seed (default 0)")
+    v.add_argument("--seed", metavar="S", type=_seed, default=0,
+                   help="run seed, an integer >= 0 (default 0)")
+    v.add_argument("--max-replicates", metavar="N", type=_positive, default=DEFAULT_MAX_REPLICATES,
+                   help=f"refuse runs of more than N replicates in all (default {DEFAULT_MAX_REPLICATES:,}; "
+                        "the full profile has about 105,000)")
+    v.add_argument("--max-hours", metavar="H", type=_hours, default=DEFAULT_MAX_HOURS,
+                   help="refuse runs estimated (one timed replicate per claim) to take more "
+                        f"than H hours (default {DEFAULT_MAX_HOURS:g}; inf: no limit)")
     v.add_argument("--alpha", type=float, default=1e-3,
                    help="family-wise error level of the run (default 1e-3)")
     v.add_argument("--quiet", action="store_true",
@@ -185,6 +232,26 @@ def _add_execution_options(v: argparse.ArgumentParser) -> None:
                         "cluster on loopback)")
 
 
+def _check_execution_options(args) -> None:
+    """The backend options that can be checked without starting anything."""
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be >= 1, got {args.workers}")
+    if args.scheduler is not None and args.backend != "dask":
+        raise UsageError("--scheduler needs --backend dask")
+    if args.backend == "serial" and args.workers not in (None, 1):
+        raise UsageError("--workers needs --backend processes or dask")
+
+
+def _planned_workers(args) -> int:
+    """Workers the run will use, as the runner chooses them (for the time estimate)."""
+    from .backends import available_cores
+    if args.backend == "serial" or args.workers == 1:
+        return 1
+    if args.backend == "dask" and args.scheduler is not None:
+        return args.workers or 1           # an external cluster: its size is unknown here
+    return args.workers or available_cores()
+
+
 class _Execution:
     """Store and backend of one ``verify`` run, from its options.
 
@@ -197,12 +264,7 @@ class _Execution:
         from .backends import BackendError, make_backend
         from .store import ResultsStore, StoreError
 
-        if args.workers is not None and args.workers < 1:
-            raise UsageError(f"--workers must be >= 1, got {args.workers}")
-        if args.scheduler is not None and args.backend != "dask":
-            raise UsageError("--scheduler needs --backend dask")
-        if args.backend == "serial" and args.workers not in (None, 1):
-            raise UsageError("--workers needs --backend processes or dask")
+        _check_execution_options(args)
         if args.backend is not None:
             try:
                 self.backend = make_backend(args.backend, args.workers, args.scheduler)
@@ -238,12 +300,14 @@ class _Execution:
         """SIGTERM handler: stop like Ctrl-C (committed batches stay in the store)."""
         raise KeyboardInterrupt
 
-    def interrupted(self) -> None:
-        """Tell the user what an interrupted run kept."""
+    def interrupted(self) -> bool:
+        """Tell the user what an interrupted run kept; whether anything was said."""
         if self.store is not None:
             print(f"metabound: interrupted; completed replicates are kept in {self.store.path}:"
                   f" rerun with --resume --store {self.store.path} to continue",
                   file=sys.stderr)
+            return True
+        return False
 
     def summary(self) -> str | None:
         """One line on the store's use, or None without a store."""
@@ -272,6 +336,7 @@ def _cmd_verify(args) -> int:
     from .report import check_target, write_report
     from .report.progressbar import ProgressPrinter
     from .results import build_results, format_claim, format_summary
+    from .estimate import estimate_run, plan_run
     from .runner import run_claims
 
     if args.with_builtin and args.claims_file is None:
@@ -290,18 +355,31 @@ def _cmd_verify(args) -> int:
             raise UsageError(f"claims file redefines built-in claim id(s): {', '.join(clash)}")
         claims += builtin
     claims = _select(claims, args.claims)
+    total = plan_run(claims).replicates
+    if total > args.max_replicates:           # before any work: no store, no output
+        raise UsageError(f"the run has {total:,} replicates ({len(claims)} claims); the limit is "
+                         f"{args.max_replicates:,}: pass --max-replicates {total} to run it anyway")
     check_target(args.out)                     # before running: bad --out is bad input
+    _check_execution_options(args)
+    if math.isfinite(args.max_hours):         # a timed replicate per claim, nothing written
+        estimate = estimate_run(claims, args.seed, _planned_workers(args))
+        if estimate.seconds > args.max_hours * 3600:
+            hours = math.ceil(estimate.seconds / 3600 * 10) / 10
+            raise UsageError(f"{estimate.describe()}: over the limit of {args.max_hours:g} h; "
+                             f"pass --max-hours {hours:g} (or inf) to run it anyway")
+        if not args.quiet:
+            print(estimate.describe(), file=sys.stderr)
     execution = _Execution(args)               # store, backend: bad options are bad input
 
     progress = None if args.quiet else ProgressPrinter(sys.stderr)
     try:
         run = run_claims(claims, seed=args.seed, alpha=args.alpha, progress=progress,
                          **execution.kwargs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()
             progress = None
-        execution.interrupted()
+        exc.reported = execution.interrupted()       # main() then says nothing more
         raise
     finally:
         execution.close()
@@ -412,8 +490,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"metabound: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("metabound: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        if not getattr(exc, "reported", False):
+            print("metabound: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:      # reader went away (`metabound list | head`): as SIGPIPE
         try:

@@ -325,7 +325,26 @@ class ResultsStore:
 
     # ------------------------------------------------------------ validation
     def _check_existing(self) -> None:
-        """Refuse anything but a healthy store of our schema, read-only."""
+        """Refuse anything but a healthy store of our schema, read-only.
+
+        SQLite may create ``-wal``/``-shm`` companions even for a read-only
+        look at a file in WAL mode; those it created for a file that is then
+        refused are removed, so a refusal leaves the directory as it was.
+        """
+        companions = [Path(f"{self.path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+        present = {c for c in companions if c.exists()}
+        try:
+            self._check_existing_file()
+        except StoreError:
+            for c in companions:
+                if c not in present:
+                    try:
+                        c.unlink()
+                    except OSError:
+                        pass
+            raise
+
+    def _check_existing_file(self) -> None:
         where = str(self.path)
         try:
             with open(self.path, "rb") as fh:

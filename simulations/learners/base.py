@@ -83,6 +83,10 @@ class Learner:
     name: ClassVar[str] = ""
     HYPERPARAMETERS: ClassVar[Mapping[str, Parameter]] = {}
     SETTING_DEFAULTS: ClassVar[Mapping[str, str]] = {}
+    #: Optional columns (:data:`simulations.columns.OPTIONAL_COLUMNS`) this learner never produces in any
+    #: setting (NaN in every replicate): what a bound or premise may not use with it, checked before work.
+    NEVER_PRODUCES: ClassVar[frozenset[str]] = frozenset(
+        {"gd_radius", "grad_bound", "displacement", "gd_steps"})
 
     # -- parameters -------------------------------------------------------
     @classmethod

@@ -26,6 +26,10 @@ class TargetOnly(Learner):
     """Least squares on the target samples alone (ignores the sources)."""
 
     name: ClassVar[str] = "target-only"
+    NEVER_PRODUCES: ClassVar = frozenset({"gd_radius", "grad_bound", "displacement", "gd_steps", "rep_error", "sin_theta_max",
+                                                 "head_bias", "resid_trace", "resid_op", "head_norm",
+                                                 "target_capture", "capture_floor", "perturbation_capture",
+                                                 "perturbation_floor"})
     HYPERPARAMETERS: ClassVar = {}
 
     def __init__(self) -> None:

@@ -60,6 +60,7 @@ class GDFineTune(Learner):
     """Gradient-descent fine-tuning of a source representation (family-independent part)."""
 
     name: ClassVar[str] = "gd-finetune"
+    NEVER_PRODUCES: ClassVar = frozenset()
     LOSS: ClassVar[Loss] = SquaredLoss()
     SOURCES: ClassVar[dict[str, type[Learner]]] = {}
 

@@ -152,6 +152,10 @@ class LogisticTargetOnly(_LogisticLearner):
     """Norm-constrained logistic regression on the target alone."""
 
     name: ClassVar[str] = "target-only"
+    NEVER_PRODUCES: ClassVar = frozenset({"gd_radius", "grad_bound", "displacement", "gd_steps", "rep_error", "sin_theta_max",
+                                                 "head_bias", "resid_trace", "resid_op", "head_norm",
+                                                 "target_capture", "capture_floor", "perturbation_capture",
+                                                 "perturbation_floor"})
     HYPERPARAMETERS: ClassVar = {
         "norm_bound": Parameter("norm bound ||theta|| <= c_theta, a real > 0 (default: the setting's c_w + delta0)",
                                 None, validate_float(0.0, low_open=True)),

@@ -181,6 +181,7 @@ class NetworkTargetOnly(_NetworkLearner):
     """The whole network trained on the target samples alone."""
 
     name: ClassVar[str] = "target-only"
+    NEVER_PRODUCES: ClassVar = frozenset({"gd_radius", "grad_bound", "displacement", "gd_steps", "sin_theta_max"})
     HYPERPARAMETERS: ClassVar = {**_FIT, **_COMMON}
     SETTING_DEFAULTS: ClassVar = {"k": "k", "c_w": "c_w", "layer_bound": "layer_bound", "loss": "loss"}
 
@@ -261,6 +262,7 @@ class NetworkGDFineTune(_NetworkLearner):
     """``gd-finetune`` for two-layer ReLU networks."""
 
     name: ClassVar[str] = "gd-finetune"
+    NEVER_PRODUCES: ClassVar = frozenset()
     HYPERPARAMETERS: ClassVar = {
         **_FIT, **_COMMON,
         "source": Parameter("source first layer: 'adaptrep', 'frozenrep' or 'oracle'", "adaptrep",

@@ -46,8 +46,10 @@ def test_out_of_range_and_non_integer():
         b.evaluate(**dict(VALID["finetune-step"], fail_prob=1.5))
     with pytest.raises(ValueError, match=r"'m' = 10.5 is not an integer.*1 <= m"):
         b.evaluate(**dict(VALID["finetune-step"], m=10.5))
-    with pytest.raises(ValueError, match=r"'sigma' = 0.0 is out of range.*0 < sigma"):
-        get_bound("target-only").evaluate(d=3, m=10, sigma=0.0)
+    with pytest.raises(ValueError, match=r"'sigma' = -0.5 is negative; allowed range: 0 <= sigma"):
+        get_bound("target-only").evaluate(d=3, m=10, sigma=-0.5)
+    # sigma = 0 (noiseless data) is in the domain, as in the simulator's settings
+    assert float(get_bound("target-only").evaluate(d=3, m=10, sigma=0.0)) == 0.0
     with pytest.raises(ValueError, match=r"'d' must be a number"):
         get_bound("target-only").evaluate(d="ten", m=10, sigma=1.0)
 

@@ -14,6 +14,7 @@ quick profile.  ``install(monkeypatch)`` applies the bug.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -268,13 +269,13 @@ BUGS = (
 )
 
 
-def install_in_worker(name: str, blas_threads: int | None) -> None:
+def install_in_worker(name: str, blas_threads: int | None, main: int) -> None:
     """Worker initializer: the backend's own set-up, then the bug ``name`` (for good: workers are discarded)."""
     import pytest
 
     from verification.backends import _init_worker
 
-    _init_worker(blas_threads)
+    _init_worker(blas_threads, main)
     bug = next(b for b in BUGS if b.name == name)
     bug.install(pytest.MonkeyPatch())
 
@@ -290,7 +291,7 @@ def bugged_backend(name: str, workers: int = 2):
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context(),
                                                      initializer=install_in_worker,
-                                                     initargs=(name, self.blas_threads))
+                                                     initargs=(name, self.blas_threads, os.getpid()))
             return self._executor
 
     return BuggedBackend(workers)

@@ -161,13 +161,15 @@ def test_verify_renders_progress_on_stderr(tmp_path, toy_env, claims_file, capsy
     captured = capsys.readouterr()
     assert rc == 0
     assert "progress:" not in captured.out and "\r" not in captured.out
+    plan, err = captured.err.split("\n", 1)          # the run's plan and estimate come first
+    assert plan.startswith("planned: 2 claims, ") and "replicates, about " in plan
     if tty:
-        assert captured.err.startswith("\r[")
+        assert err.startswith("\r[")
         assert "[####################] 100%  claims 2/2  replicates 250/250" in captured.err
         assert captured.err.endswith("\n")
     else:
-        assert "\r" not in captured.err
-        lines = captured.err.splitlines()
+        assert "\r" not in err
+        lines = err.splitlines()
         assert lines[0].startswith("progress: ") and "| claims 0/2 |" in lines[0]
         assert lines[-1].startswith("progress: 100% | claims 2/2 | replicates 250/250")
 

@@ -64,7 +64,7 @@ def start(tmp_path, claims, store, backend):
     cmd = [sys.executable, "-m", "verification.cli", "verify", "--claims-file", str(claims),
            "--out", str(tmp_path / "killed"), "--store", str(store), "--backend", backend,
            "--quiet"]
-    if backend == "processes":
+    if backend in ("processes", "dask"):
         cmd += ["--workers", "2"]
     return subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True)
@@ -127,7 +127,29 @@ def test_sigterm_stops_process_workers_and_keeps_completed_batches(tmp_path, cap
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "interrupted" in err and "--resume" in err and "Traceback" not in err
+    assert err.count("interrupted") == 1, err           # said once, with what the store kept
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"worker processes left running: {alive}"
     assert not (tmp_path / "killed").exists()           # no partial report
     resume_and_compare(tmp_path, claims, store, capsys, expected)
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_sigkill_leaves_no_process_behind(tmp_path, backend):
+    """kill -9 of ``metabound verify`` takes its workers (and fork server, resource tracker) with it."""
+    psutil = pytest.importorskip("psutil")
+    if backend == "dask":
+        pytest.importorskip("distributed")
+    store = tmp_path / "store.sqlite"
+    claims = tmp_path / "long.toml"                       # long enough to be killed mid-run
+    claims.write_text(CLAIMS.replace("reps = 200", "reps = 5000"))
+    proc = start(tmp_path, claims, store, backend)
+    wait_for_rows(proc, store, timeout=120)
+    descendants = psutil.Process(proc.pid).children(recursive=True)
+    assert descendants, "no worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    gone, alive = psutil.wait_procs(descendants, timeout=20)
+    for p in alive:                      # do not leave them running if the test fails
+        p.kill()
+    assert not alive, f"processes left running after kill -9: {[p.pid for p in alive]}"

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from ..liveness import process_running
 from .errors import ReplaceError
 
-__all__ = ["ReplaceError", "atomic_directory", "check_target"]
+__all__ = ["ReplaceError", "atomic_directory", "check_target", "clean_stale_siblings"]
 
 
 def check_target(target: str | os.PathLike) -> None:
@@ -47,6 +49,59 @@ def check_target(target: str | os.PathLike) -> None:
     if target.exists() and (cwd == target or target in cwd.parents):
         raise ReplaceError(f"refusing to replace {target}: it contains the current "
                            "directory; choose a dedicated output directory")
+    _check_writable(target)
+
+
+def _check_writable(target: Path) -> None:
+    """Refuse a target whose directory cannot be written: try it, before any work.
+
+    The nearest existing ancestor of ``target``'s parent (the parents are
+    created when the report is written) must accept a new directory; a probe
+    directory is created there and removed at once.
+    """
+    base = target.parent
+    while not base.exists():
+        if base.parent == base:
+            break
+        base = base.parent
+    if not base.is_dir():
+        raise ReplaceError(f"cannot write {target}: {base} is not a directory")
+    probe = base / f".{target.name}.probe-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        os.mkdir(probe)
+    except OSError as exc:
+        raise ReplaceError(f"cannot write {target}: {base}: {exc.strerror or exc}") from None
+    os.rmdir(probe)
+
+
+#: Hidden siblings the writer makes: ``.<name>.tmp-<pid>-<hex>`` (being written) and ``.<name>.old-<pid>-<hex>``.
+_SIBLING = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def clean_stale_siblings(target: str | os.PathLike) -> list[Path]:
+    """Remove the hidden temporaries of ``target`` left by writers that no longer run.
+
+    A writer killed while writing (or between its two renames) leaves
+    ``.<name>.tmp-<pid>-<hex>`` or ``.<name>.old-<pid>-<hex>`` beside the
+    target.  Those whose process ``pid`` is gone are removed; those of a
+    running writer (a concurrent run) are left alone.
+
+    Returns
+    -------
+    list of Path
+        The directories removed.
+    """
+    target = Path(os.path.realpath(target))
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    for entry in target.parent.iterdir():
+        m = _SIBLING.match(entry.name)
+        if m and m.group("name") == target.name and entry.is_dir() and not entry.is_symlink():
+            if int(m.group("pid")) != os.getpid() and not process_running(int(m.group("pid"))):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
 
 
 def _aside_name(target: Path) -> Path:
@@ -63,7 +118,7 @@ def _aside_name(target: Path) -> Path:
         ``<parent>/.<name>.old-<random>``, not existing yet.
     """
     while True:
-        candidate = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
+        candidate = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
         if not os.path.lexists(candidate):
             return candidate
 
@@ -85,7 +140,7 @@ def _fresh_sibling(target: Path, tag: str) -> Path:
         permissions (``0o777`` minus the umask), unlike ``mkdtemp``'s 0700.
     """
     while True:
-        candidate = target.parent / f".{target.name}.{tag}-{secrets.token_hex(4)}"
+        candidate = target.parent / f".{target.name}.{tag}-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             os.mkdir(candidate)
         except FileExistsError:
@@ -130,6 +185,7 @@ def atomic_directory(target: str | os.PathLike, *,
     target = Path(os.path.realpath(target))    # a symlinked DIR: replace what it points to
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_siblings(target)
     tmp = _fresh_sibling(target, "tmp")
     try:
         yield tmp

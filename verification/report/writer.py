@@ -49,6 +49,11 @@ _POINT_KEYS = ("params", "bound", "mean", "ci_low", "ci_high", "violations",
                "replicates", "margin")
 
 
+#: Point fields that must be numbers (or null) for the report to render them.
+_NUMERIC_POINT_KEYS = ("bound", "mean", "ci_low", "ci_high", "violations", "replicates", "margin",
+                       "p_value", "p_adjusted", "baseline", "resolution", "ratio", "mean_versus")
+
+
 def validate_results(results: object, source: str = "results") -> dict:
     """Check that ``results`` has the structure of results.json.
 
@@ -97,6 +102,14 @@ def validate_results(results: object, source: str = "results") -> dict:
             if missing:
                 raise ReportError(f"{source}: claim {c['id']!r}, point #{j + 1}: "
                                   f"missing key {missing[0]!r}")
+            for key in _NUMERIC_POINT_KEYS:
+                value = p.get(key)
+                ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+                if key == "resolution":
+                    ok = ok or value == "inf"
+                if not ok:
+                    raise ReportError(f"{source}: claim {c['id']!r}, point #{j + 1}, field {key!r}: "
+                                      f"expected a number or null, got {value!r}")
     return results
 
 
