@@ -6,6 +6,10 @@ Examples
 ``metabound bound finetune-linear --d 100 --k 5 --m 50 --sigma 1 --delta0 0.1 --json``
 ``metabound bound adaptrep-linear --latex``
 ``metabound bound --list``
+``metabound bound finetune-linear --explain --d 100 --k 5 --m 50 --sigma 1 --delta0 0.1``
+``metabound bound target-only --solve m --target 0.1 --d 50 --sigma 1``
+``metabound bound --compare adaptrep-linear-rate frozenrep-shared target-only --d 50 --k 3
+--T 200 --n 100 --sigma 1 --nu 0.33 --delta0 0.3 --sweep m=10:1000 --plot bounds.png``
 
 Constants take a number or a comma-separated list of numbers (a sweep).
 Unknown bounds and bad constants exit with status 2 and a one-line reason on
@@ -59,6 +63,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--exponent", metavar="CONSTANT",
                         help="also print d log(bound) / d log(CONSTANT)")
+    calc = parser.add_argument_group("calculator")
+    calc.add_argument("--explain", action="store_true",
+                      help="each term's value and share, the dominant term, and the exponent "
+                           "in every constant at the point")
+    calc.add_argument("--solve", metavar="CONSTANT",
+                      help="the smallest CONSTANT (largest, if the bound grows in it) at which "
+                           "the bound is at most --target")
+    calc.add_argument("--target", metavar="X", type=float, help="level for --solve")
+    calc.add_argument("--compare", metavar="BOUND", nargs="+",
+                      help="evaluate these bounds side by side along --sweep, with crossings")
+    calc.add_argument("--sweep", metavar="NAME=LO:HI[:N]",
+                      help="for --compare: the swept constant, LO:HI (N points, geometric; "
+                           "default 25) or V1,V2,...")
+    calc.add_argument("--plot", metavar="FILE", help="for --compare: also draw the comparison")
     group = parser.add_argument_group("constants (a number or a comma-separated list)")
     for name, description in _all_constants().items():
         group.add_argument(f"--{name}", dest=_PREFIX + name, metavar="X", help=description)
@@ -94,6 +112,53 @@ def _list(as_json: bool) -> str:
     return "\n".join(lines)
 
 
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    given = {n[len(_PREFIX):]: v for n, v in vars(args).items()
+             if n.startswith(_PREFIX) and v is not None}
+    return {n: _parse_value(n, v) for n, v in given.items()}
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from bounds.calculator import explain
+    result = explain(get_bound(args.name), **_given(args))
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result.text())
+    return 0
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from bounds.calculator import solve
+    if args.target is None:
+        raise ValueError("--solve needs --target X")
+    result = solve(get_bound(args.name), args.solve, args.target, **_given(args))
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result.text())
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from bounds.calculator import compare, parse_sweep, plot_comparison
+    if args.name:
+        raise ValueError(f"--compare takes the bound names; drop the positional {args.name!r}")
+    if not args.sweep:
+        raise ValueError("--compare needs --sweep NAME=LO:HI[:N] or NAME=V1,V2,...")
+    for flag in ("explain", "solve", "latex", "exponent"):
+        if getattr(args, flag):
+            raise ValueError(f"--{flag} does not combine with --compare")
+    bounds = [get_bound(n) for n in args.compare]
+    name = args.sweep.partition("=")[0].strip()
+    consts = [b.constants[name] for b in bounds if name in b.constants]
+    sweep_name, values = parse_sweep(args.sweep, integer=bool(consts) and all(c.integer for c in consts))
+    constants = _given(args)
+    if sweep_name in constants:
+        raise ValueError(f"{sweep_name!r} is swept; do not also give --{sweep_name}")
+    result = compare(bounds, sweep_name, values, **constants)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result.text())
+    if args.plot:
+        plot_comparison(result, args.plot)
+        if not args.json:
+            print(f"plot: {args.plot}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute the ``bound`` subcommand.
 
@@ -111,6 +176,22 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         print(_list(args.json))
         return 0
+    try:
+        if args.compare:
+            return _compare(args)
+        if args.sweep or args.plot:
+            raise ValueError("--sweep and --plot need --compare")
+        if args.target is not None and not args.solve:
+            raise ValueError("--target needs --solve")
+        if args.solve or args.explain:
+            if not args.name:
+                raise ValueError("give a bound name before --solve/--explain")
+            if args.solve and args.explain:
+                raise ValueError("--solve and --explain do not combine; give one")
+            return _solve(args) if args.solve else _explain(args)
+    except ValueError as exc:
+        print(f"bound: {exc}", file=sys.stderr)
+        return 2
     if not args.name:
         print("bound: give a bound name or --list", file=sys.stderr)
         return 2

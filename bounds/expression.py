@@ -268,7 +268,7 @@ class Bound:
             check_condition(self.name, text, names, pred, values)
         return values
 
-    def _fill_defaults(self, values: dict[str, np.ndarray]) -> None:
+    def _fill_defaults(self, values: dict[str, np.ndarray], check: bool = True) -> None:
         pending = [c for c in self._defaults if c not in values]
         while pending:
             progressed = False
@@ -283,7 +283,8 @@ class Bound:
                     fn = sp.lambdify([self.constants[n].symbol for n in needs], default, "numpy")
                     with np.errstate(divide="ignore", invalid="ignore"):
                         values[cname] = np.asarray(fn(*(values[n] for n in needs)), dtype=float)
-                check_value(self.name, self.constants[cname], values[cname])
+                if check:
+                    check_value(self.name, self.constants[cname], values[cname])
                 pending.remove(cname)
                 progressed = True
             if not progressed:
@@ -307,6 +308,82 @@ class Bound:
         """
         values = self.validate(strict=strict, **constants)
         return self._call(self._value_fn, values)
+
+    def evaluate_in_domain(self, **constants: Any) -> np.ndarray:
+        """Value of the bound, NaN wherever a constant or condition is outside the domain.
+
+        Unlike :meth:`evaluate`, an entry of an array-valued constant that is
+        out of its range, or at which a condition fails, gives NaN at that
+        entry instead of an error (a whole sweep or bisection bracket is
+        evaluated in one call).  Unknown names, missing constants, and values
+        that are not numbers still raise ``ValueError``.
+
+        Parameters
+        ----------
+        **constants : array_like
+            Constant values (arrays broadcast).
+
+        Returns
+        -------
+        numpy.ndarray
+            The value, NaN outside the domain (and wherever it is not finite).
+        """
+        extra = set(constants) - set(self.constants)
+        if extra:
+            raise ValueError(f"{self.name}: unknown constants {sorted(extra)}; "
+                             f"this bound takes {list(self.constants)}")
+        values: dict[str, np.ndarray] = {}
+        ok: np.ndarray | bool = True
+        for cname, const in self.constants.items():
+            if cname in constants and constants[cname] is not None:
+                v = as_array(self.name, cname, constants[cname])
+                good = const.contains(v)
+                ok = ok & good
+                values[cname] = np.where(good, v, self._safe_value(const))
+            elif cname not in self._defaults:
+                raise ValueError(f"{self.name}: missing constant {cname!r} ({const.description}); "
+                                 f"allowed range: {const.range_text}")
+        try:
+            shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+        except ValueError:
+            shapes = {n: np.shape(v) for n, v in values.items() if np.ndim(v)}
+            raise ValueError(f"{self.name}: constants do not broadcast together: {shapes}") from None
+        filled = [c for c in self._defaults if c not in values]
+        self._fill_defaults(values, check=False)      # defaults may leave the range: masked
+        for cname in filled:
+            ok = ok & self.constants[cname].contains(values[cname])
+        for _, names, pred in self._conditions:
+            with np.errstate(invalid="ignore"):
+                ok = ok & np.asarray(pred(*(values[n] for n in names)), dtype=bool)
+        out = self._call(self._value_fn, values)
+        out = np.array(np.broadcast_to(out, shape), dtype=float)
+        out[~np.broadcast_to(np.asarray(ok, dtype=bool), shape) | ~np.isfinite(out)] = np.nan
+        return out
+
+    @staticmethod
+    def _safe_value(const: Constant) -> float:
+        """A value inside the constant's range (stands in for masked entries)."""
+        lo, hi = const.lower, const.upper
+        if np.isfinite(lo) and np.isfinite(hi):
+            x = (lo + hi) / 2
+        elif np.isfinite(lo):
+            x = lo + 1
+        elif np.isfinite(hi):
+            x = hi - 1
+        else:
+            x = 0.0
+        return float(np.ceil(x)) if const.integer else float(x)
+
+    def explain(self, **constants: Any) -> Any:
+        """Terms, shares, dominant term and exponents at one point (:func:`bounds.calculator.explain`)."""
+        from bounds.calculator import explain
+        return explain(self, **constants)
+
+    def solve(self, name: str, target: float, **kwargs: Any) -> Any:
+        """The least (or largest) ``name`` at which the bound reaches ``target``
+        (:func:`bounds.calculator.solve`)."""
+        from bounds.calculator import solve
+        return solve(self, name, target, **kwargs)
 
     def breakdown(self, strict: bool = False, **constants: Any) -> dict[str, np.ndarray]:
         """Value of each named term, in order, broadcast like :meth:`evaluate`."""

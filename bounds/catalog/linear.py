@@ -117,26 +117,29 @@ ADAPTREP_LINEAR_RATE = Bound(
     name="adaptrep-linear-rate",
     statement=(
         "ADAPTREP end to end (rate, constants not derived): "
-        "sigma^2 k d/(n T nu) + sigma^2 k/m + min(delta0^2, sigma^2 d/m)"
+        "sigma^2 d/(n T nu) + sigma^2 k/m + min(sigma^2 min(m, d)/m, delta0^2 (1 + sqrt(d/m))^2); "
+        "nu = lambda_min(W W^T / T) (about 1/k for unit-norm diverse heads)"
     ),
     kind="rate",
     explicit=False,
     assumptions=(
         "linear model with approximately shared representation, ||v_t|| <= delta0",
-        "source heads nu-diverse; Gaussian design, Sigma = I",
+        "source heads nu-diverse, nu = lambda_min(sum_t w_t w_t^T / T); target head of norm O(1)",
+        "Gaussian design, Sigma = I",
         "source step solved to a global optimum (non-convex: no derived constant)",
     ),
     derivation="docs/theory/adaptrep-linear-rate.md",
     constants=standard("d", "k", "n", "T", "m", "nu", "sigma", "delta0"),
     terms={
-        "transfer": "sigma**2*k*d/(n*T*nu)",
+        "transfer": "sigma**2*d/(n*T*nu)",
         "head": "sigma**2*k/m",
-        "perturbation": "Min(delta0**2, sigma**2*d/m)",
+        "perturbation": "Min(sigma**2*Min(m, d)/m, delta0**2*(1 + sqrt(d/m))**2)",
     },
     conditions=("k <= d",),
     monotonicity={"n": -1, "T": -1, "m": -1, "nu": -1, "d": +1, "k": +1,
                   "sigma": +1, "delta0": +1},
-    references=("Chua, Lei, Lee (2021), rate as read by the project",),
+    references=("Chua, Lei, Lee (2021), rate as read by the project",
+                "Du, Hu, Kakade, Lee, Lei (ICLR 2021): the transfer term's normalisation"),
 )
 
 FROZENREP_SHARED = Bound(

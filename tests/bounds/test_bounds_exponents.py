@@ -53,7 +53,7 @@ def test_target_only_exponent_is_exact():
 
 def test_rate_transfer_terms_scale_as_stated():
     b = get_bound("adaptrep-linear-rate")
-    for c, e in [("n", -1), ("T", -1), ("nu", -1), ("d", 1), ("k", 1)]:
+    for c, e in [("n", -1), ("T", -1), ("nu", -1), ("d", 1), ("k", 0)]:
         got = b.exponent(c, term="transfer", **VALID["adaptrep-linear-rate"])
         assert float(got) == pytest.approx(e), c
     got = get_bound("adaptrep-logistic").exponent("m", term="finetune",
@@ -83,3 +83,13 @@ def test_exponent_matches_finite_difference(name):
         down = b.evaluate(**dict(point, **{c: point[c] * np.exp(-h)}))
         fd = (np.log(up) - np.log(down)) / (2 * h)
         assert float(b.exponent(c, **point)) == pytest.approx(float(fd), abs=1e-5), c
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_adaptrep_rate_reduces_to_frozenrep_rate_when_exactly_shared(k):
+    """At delta0 = 0 with unit-norm diverse heads (nu = 1/k) the two rates agree: the
+    transfer term is sigma^2 d k/(n T) in both (review of issue 12: it was k times larger)."""
+    point = dict(d=30, k=k, n=20, T=50, m=40, sigma=0.7)
+    a = get_bound("adaptrep-linear-rate").evaluate(nu=1 / k, delta0=0.0, **point)
+    f = get_bound("frozenrep-shared").evaluate(**point)
+    assert float(a) == pytest.approx(float(f), rel=1e-12)

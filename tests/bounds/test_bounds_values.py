@@ -53,8 +53,9 @@ HAND = {
     "adaptrep-linear": (0.08 + 0.49 + 0.92,
                         {"head": 0.08, "representation": 0.49, "ceiling": 0.92,
                          "slow": 4 * math.sqrt(98 * 23) / 100, "diameter": AL_DIAMETER}),
-    # 1*2*10/(5*4*0.5) + 2/20 + min(0.09, 10/20)
-    "adaptrep-linear-rate": (2.19, {"transfer": 2.0, "head": 0.1, "perturbation": 0.09}),
+    # 10/(5*4*0.5) + 2/20 + min(min(20, 10)/20, 0.09*(1 + sqrt(10/20))**2)
+    "adaptrep-linear-rate": (1.1 + 0.09 * (1 + math.sqrt(0.5)) ** 2,
+                             {"transfer": 1.0, "head": 0.1, "perturbation": 0.09 * (1 + math.sqrt(0.5)) ** 2}),
     # 10*2/20 + 2/20
     "frozenrep-shared": (1.1, {"transfer": 1.0, "head": 0.1}),
     # 4*10/(21 - 11)
