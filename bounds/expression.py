@@ -268,6 +268,30 @@ class Bound:
             check_condition(self.name, text, names, pred, values)
         return values
 
+    def check_partial(self, **constants: Any) -> None:
+        """Check the constants given, and every condition they decide, without requiring the rest.
+
+        Parameters
+        ----------
+        **constants : array_like
+            Some of the bound's constants (names it does not take are ignored).
+
+        Raises
+        ------
+        ValueError
+            A given constant out of its range, or a condition all of whose
+            constants are given (or defaulted from given ones) that fails;
+            the message names the constant or condition.
+        """
+        values = {}
+        for cname, const in self.constants.items():
+            if cname in constants and constants[cname] is not None:
+                values[cname] = as_array(self.name, cname, constants[cname])
+                check_value(self.name, const, values[cname])
+        for text, names, pred in self._conditions:
+            if all(n in values for n in names):
+                check_condition(self.name, text, names, pred, values)
+
     def _fill_defaults(self, values: dict[str, np.ndarray], check: bool = True) -> None:
         pending = [c for c in self._defaults if c not in values]
         while pending:

@@ -47,6 +47,9 @@ OPTIONAL_COLUMNS = MappingProxyType({
     "ft_head_bound": "head-norm bound c_w of the learner's declared class (inf: unconstrained)",
     "target_head_norm": "||w*|| of the target task's head",
     "target_perturbation_norm": "||v|| of the target task's perturbation (Frobenius for networks)",
+    "source_fit_excess": "F(B_hat, W_hat) - F(B*, W*, V*): the learner's source objective minus the source "
+                         "objective at the truth, F = (1/(T n)) sum_t ||y_t - X_t theta_t||^2 (linear settings, "
+                         "learners with a source fit; <= 0 is the basic inequality of an ERM analysis)",
     # -- trivial baselines: the largest excess risk found among trivial members of the class
     "baseline_excess": "trivial baseline of excess_risk: the zero predictor's, or, for bounded or Lipschitz "
                        "losses, the largest excess risk among the class's extreme witnesses",

@@ -65,6 +65,16 @@ def predictor_columns(learner: Any, target: Any) -> dict[str, float]:
     }
 
 
+def source_objective_at_truth(truth: Any, sources: Any) -> float:
+    r"""The source objective at the truth, :math:`\frac{1}{Tn}\sum_t \|y_t - X_t \theta_t\|^2`,
+    :math:`\theta_t = B^* w_t + v_t` (the learners' ``objective_`` normalisation)."""
+    thetas = truth.heads @ truth.frame.T                       # (T, d)
+    if truth.perturbations is not None:
+        thetas = thetas + truth.perturbations
+    resid = sources.y - np.einsum("tnd,td->tn", sources.X, thetas)
+    return float(np.mean(resid ** 2))
+
+
 def run_replicate(
     setting: Setting,
     learners: Sequence[str],
@@ -77,6 +87,7 @@ def run_replicate(
     target_seed = child_seed(seed, 1)
     described = setting.describe()
     rows = []
+    truth_objective = None
     for name in learners:
         learner = make_learner(name, setting, truth, (learner_params or {}).get(name))
         t0 = time.perf_counter()
@@ -90,6 +101,11 @@ def run_replicate(
         extra = {col: float("nan") for col in EXTRA_COLUMNS}
         extra.update(predictor_columns(learner, target))
         extra.update(learner.diagnostics())
+        if (setting.family == "linear" and learner.source_objective_is_least_squares()
+                and np.isfinite(learner.objective_)):
+            if truth_objective is None:
+                truth_objective = source_objective_at_truth(truth, sources)
+            extra["source_fit_excess"] = float(learner.objective_) - truth_objective
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {

@@ -107,6 +107,12 @@ def _wrong_twin(bound: str) -> dict:
     return {"bound": bound, "bound_name": None, "derivation": "(wrong twin)"}
 
 
+def _premises_of(name: str) -> tuple[str, ...]:
+    """The registered bound's own premises (to extend them for one claim)."""
+    from bounds import get_bound  # lazy, as in registered_bound
+    return tuple(get_bound(name).premises)
+
+
 def _size(profile: str, quick, full):
     return quick if profile == "quick" else full
 
@@ -289,6 +295,18 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             params=dict(k=2, n=50, sigma=1.0, d=10, delta0=0.0), sweep=dict(T=[10, 40], m=[20, 80]) if q else
             dict(T=[10, 20, 40], m=[20, 40, 80, 160]),
             reps=_size(profile, 40, 200), premises=ERM, covers=("C6",), kind="empirical"),
+        Claim(
+            id="c6-frozenrep-e2e",
+            statement="C6 end to end: with an exactly shared representation (delta0 = 0, Sigma = I, unit-norm "
+                      "diverse heads: nu = head_scale^2/k), FROZENREP's excess risk is at most frozenrep-shared-e2e, "
+                      "a bound from the problem constants alone, w.p. >= 1 - fail_prob (project-derived constants)",
+            setting="linear", learner="frozenrep", check="upper-whp",
+            params=dict(k=2, T=100 if q else 200, sigma=0.5, delta0=0.0, fail_prob=0.05),
+            derived=dict(n="200*d"),
+            sweep=dict(d=[10], m=[100, 200]) if q else dict(d=[10, 20], m=[100, 400]),
+            reps=_size(profile, 40, 100), covers=("C6",),
+            **registered_bound("frozenrep-shared-e2e", nu="head_scale**2/k",
+                               premises=_premises_of("frozenrep-shared-e2e") + ("head_condition <= 1",))),
         Claim(
             id="c6-adaptrep-radius-0-exact",
             statement="C6: ADAPTREP with fine-tuning radius 0 is head-only least squares on its learned frame: "

@@ -12,7 +12,7 @@ import itertools
 import re
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -113,6 +113,7 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
 
     if cid is None:
         raise err("id must be a non-empty string", "id")
+    c, registered = _resolve_registered(c, err)
     if not isinstance(c.setting, str) or c.setting not in catalog.settings:
         raise err(f"unknown setting {c.setting!r}; known: "
                   f"{', '.join(sorted(catalog.settings))}", "setting")
@@ -313,6 +314,8 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         if fp is not None and (isinstance(fp, (str, bool)) or not 0 < fp < 1):
             raise err(f"fail_prob must be in (0, 1), got {fp!r}",
                       "sweep.fail_prob" if "fail_prob" in sp else "params.fail_prob")
+        if registered is not None:
+            _check_domain(registered, full, sp, err)
         values.append(_check_bound_value(expression, full, sp, c, err, replicate_names))
 
     if c.check in CLAIM_CHECKS and len(points) < MIN_RATE_POINTS:
@@ -328,6 +331,48 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         sweep_points=tuple(sweep_points),
         setting_names=tuple(setting_params), learners=learners, premises=premises,
         replicate_names=replicate_names, kind=c.kind or _default_kind(c))
+
+
+def _resolve_registered(c: Claim, err) -> tuple[Claim, Any]:
+    """The registered bound a claim names, and the claim with its fields filled in.
+
+    ``bound = "target-only"`` (a registered name) stands for that bound: its
+    expression, its derivation and (unless the claim lists its own) its
+    premises.  ``bound_name`` must name a registered bound; the bound's
+    domain then applies at every sweep point (:func:`_check_domain`).
+    """
+    from bounds.registry import BOUNDS    # lazy: the verification layer loads bounds on demand
+
+    if isinstance(c.bound, str) and c.bound.strip() in BOUNDS and c.bound_name is None:
+        from .builtin import registered_bound
+        name = c.bound.strip()
+        fields = registered_bound(name)
+        c = replace(c, bound=fields["bound"], bound_name=name,
+                    derivation=c.derivation or fields["derivation"],
+                    premises=tuple(c.premises) or fields["premises"])
+    if c.bound_name is None:
+        return c, None
+    if not isinstance(c.bound_name, str) or c.bound_name not in BOUNDS:
+        raise err(f"bound_name {c.bound_name!r} is not a registered bound "
+                  "(metabound list bounds)", "bound_name")
+    return c, BOUNDS[c.bound_name]
+
+
+def _check_domain(bound: Any, full: dict, sp: dict, err) -> None:
+    """Refuse a sweep point outside the registered bound's domain.
+
+    Checks the range of every constant of the bound that is a number of the
+    point, and every condition (e.g. ``m > d + 1``) whose constants all are;
+    constants measured per replicate are checked by the premises at run time.
+    """
+    given = {n: full[n] for n in bound.constants
+             if isinstance(full.get(n), numbers.Real) and not isinstance(full.get(n), bool)}
+    try:
+        bound.check_partial(**given)
+    except ValueError as exc:
+        where = f"sweep point {sp}" if sp else "the fixed parameters"
+        raise err(f"{exc} (at {where}): the point is outside the domain of the registered bound",
+                  "bound") from None
 
 
 def _pair(value: Any, name: str, err, low: float | None = None) -> tuple[float, float]:

@@ -12,7 +12,7 @@ from bounds.constants import Constant, standard
 from bounds.expression import Bound
 
 __all__ = ["FINETUNE_LINEAR", "ADAPTREP_LINEAR", "ADAPTREP_LINEAR_RATE",
-           "FROZENREP_SHARED", "TARGET_ONLY", "ORACLE_HEAD", "HEAD_ONLY_EXACT", "HEAD_ONLY_INSAMPLE",
+           "FROZENREP_SHARED", "FROZENREP_SHARED_E2E", "TARGET_ONLY", "ORACLE_HEAD", "HEAD_ONLY_EXACT", "HEAD_ONLY_INSAMPLE",
            "SMOOTHER_CONDITIONAL", "SMOOTHER_CONDITIONAL_INSAMPLE", "BOUNDS"]
 
 _TARGET = (
@@ -158,6 +158,54 @@ FROZENREP_SHARED = Bound(
     conditions=("k <= d",),
     monotonicity={"n": -1, "T": -1, "m": -1, "d": +1, "k": +1, "sigma": +1},
     references=("Du, Hu, Kakade, Lee, Lei (ICLR 2021)",),
+)
+
+#: Target head norm bound (the linear settings' ``head_scale``: the target head has exactly this norm).
+_HEAD_SCALE = Constant("head_scale", "bound on the target head norm ||w_0|| (the setting's head_scale)",
+                       latex_name=r"h")
+
+FROZENREP_SHARED_E2E = Bound(
+    name="frozenrep-shared-e2e",
+    statement=(
+        "FROZENREP end to end, exactly shared representation, Sigma = I, from problem constants: with "
+        "probability >= 1 - fail_prob, excess risk <= h^2 min(1, Phi) + (h^2 min(1, Phi) + sigma^2) "
+        "(sqrt(k) + t_m)^2/(sqrt(m) - sqrt(k) - t_m)^2, Phi = 8 k sigma^2 S^2 (sqrt(d) + sqrt(T) + t_G)^2/"
+        "(s^4 T nu), S, s = sqrt(n) +- (sqrt(d) + t_n) (project-derived)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        "delta0 = 0: theta_t = B* w_t exactly; Sigma = I: design rows N(0, I_d) in every task",
+        "y = X theta + sigma * noise, noise N(0, I) independent of X; target data independent of the sources",
+        "source heads with lambda_min(sum_t w_t w_t^T / T) >= nu; target head norm <= head_scale",
+        "source step: any frame B_hat and heads whose source objective is at most the truth's "
+        "(the basic inequality; checked per replicate as source_fit_excess <= 0)",
+        "target step: head-only least squares on B_hat (m > k)",
+        "n > (sqrt(d) + sqrt(2 log(6 T/fail_prob)))^2 and sqrt(m) > sqrt(k) + sqrt(2 log(6/fail_prob))",
+    ),
+    derivation="docs/theory/frozenrep-shared-e2e.md",
+    constants=standard("d", "k", "T", "n", "m", "sigma", "nu", "fail_prob") + (_HEAD_SCALE,),
+    terms={
+        "representation": "head_scale**2*Min(1, 8*k*sigma**2*(sqrt(n) + sqrt(d) + sqrt(2*log(6*T/fail_prob)))**2"
+                          "*(sqrt(d) + sqrt(T) + sqrt(2*log(3/fail_prob)))**2"
+                          "/((sqrt(n) - sqrt(d) - sqrt(2*log(6*T/fail_prob)))**4*T*nu))",
+        "head": "(head_scale**2*Min(1, 8*k*sigma**2*(sqrt(n) + sqrt(d) + sqrt(2*log(6*T/fail_prob)))**2"
+                "*(sqrt(d) + sqrt(T) + sqrt(2*log(3/fail_prob)))**2"
+                "/((sqrt(n) - sqrt(d) - sqrt(2*log(6*T/fail_prob)))**4*T*nu)) + sigma**2)"
+                "*(sqrt(k) + sqrt(2*log(6/fail_prob)))**2/(sqrt(m) - sqrt(k) - sqrt(2*log(6/fail_prob)))**2",
+    },
+    conditions=("k <= d", "sqrt(n) > sqrt(d) + sqrt(2*log(6*T/fail_prob))",
+                "sqrt(m) > sqrt(k) + sqrt(2*log(6/fail_prob))"),
+    monotonicity={"d": +1, "k": +1, "n": -1, "T": 0, "m": -1, "sigma": +1, "nu": -1, "head_scale": +1,
+                  "fail_prob": -1},
+    references=(
+        "basic inequality of least squares; Cauchy-Schwarz; Pythagoras",
+        "Davidson & Szarek (2001) Thm II.13 with Gaussian concentration: singular values of Gaussian matrices",
+        "Sudakov-Fernique comparison and Gaussian concentration (Tsirelson-Ibragimov-Sudakov) for ||G||_op",
+        "Laurent & Massart (2000): chi-square upper tail",
+    ),
+    premises=("source_fit_excess <= 1e-12", "delta0 <= 0", "target_head_norm <= head_scale*(1 + 1e-9)",
+              "ft_radius <= 0", "fw_gap <= 1e-8"),
 )
 
 TARGET_ONLY = Bound(
@@ -309,6 +357,6 @@ SMOOTHER_CONDITIONAL_INSAMPLE = Bound(
 )
 
 #: Bounds defined in this module.
-BOUNDS = (FINETUNE_LINEAR, ADAPTREP_LINEAR, ADAPTREP_LINEAR_RATE, FROZENREP_SHARED,
+BOUNDS = (FINETUNE_LINEAR, ADAPTREP_LINEAR, ADAPTREP_LINEAR_RATE, FROZENREP_SHARED, FROZENREP_SHARED_E2E,
           TARGET_ONLY, ORACLE_HEAD, HEAD_ONLY_EXACT, HEAD_ONLY_INSAMPLE, SMOOTHER_CONDITIONAL,
           SMOOTHER_CONDITIONAL_INSAMPLE)

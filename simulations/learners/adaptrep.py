@@ -55,6 +55,10 @@ FRAME_FIT_PARAMETERS = {
 class _FrameLearner(Learner):
     """Learners whose source step fits a shared linear frame (ADAPTREP, FROZENREP): screening sweeps, then L-BFGS."""
 
+    #: ``objective_`` is the least-squares source objective (1/(T n)) sum_t ||y_t - X_t theta_t||^2 at the fit
+    #: (the ``source_fit_excess`` column compares it with its value at the truth).
+    SOURCE_OBJECTIVE_IS_LEAST_SQUARES: ClassVar[bool] = True
+
     def _fit_frame(self, sources: SourceData, p: dict, **step: float) -> None:
         r"""Fit :math:`\hat B` on the sources and store the source-step state.
 
@@ -127,6 +131,10 @@ class AdaptRep(_FrameLearner):
             return {"penalty": lam}
         mu = p["target_penalty"] if p["target_penalty"] is not None else 2 * k / math.sqrt(n)
         return {"penalty": mu}
+
+    def source_objective_is_least_squares(self) -> bool:
+        """Only the constrained form: the penalised one adds its penalty to ``objective_``."""
+        return self._validated()["form"] == "constrained"
 
     def fit(self, sources: SourceData) -> "AdaptRep":
         p = self._validated()

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
@@ -87,6 +88,56 @@ class Learner:
     #: setting (NaN in every replicate): what a bound or premise may not use with it, checked before work.
     NEVER_PRODUCES: ClassVar[frozenset[str]] = frozenset(
         {"gd_radius", "grad_bound", "displacement", "gd_steps"})
+    #: Whether ``objective_`` is the least-squares source objective (1/(T n)) sum_t ||y_t - X_t theta_t||^2 at the
+    #: fitted source predictors (then ``source_fit_excess`` is reported).
+    SOURCE_OBJECTIVE_IS_LEAST_SQUARES: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap a subclass's ``fit`` and ``adapt`` so that learned state never survives them.
+
+        ``fit`` first removes every learned attribute (trailing underscore);
+        ``adapt`` removes every learned attribute that ``fit`` did not set (the
+        previous target's ``theta_``, ``head_``, ...).  So a refit on other
+        sources, or an adaptation that fails half-way, cannot leave a stale
+        predictor behind.
+        """
+        super().__init_subclass__(**kwargs)
+        for name, reset in (("fit", "_forget_learned"), ("adapt", "_forget_target")):
+            method = getattr(cls, name, None)           # from the MRO: mixins define some of them
+            if method is None or getattr(method, "_resets_state", False) \
+                    or method is getattr(Learner, name, None):
+                continue
+
+            def wrapped(self, data, *args, _method=method, _reset=reset, **kw):
+                if self.__dict__.get("_in_protocol"):       # a fit/adapt calling another: reset once
+                    return _method(self, data, *args, **kw)
+                getattr(self, _reset)()
+                self.__dict__["_in_protocol"] = True
+                try:
+                    return _method(self, data, *args, **kw)
+                finally:
+                    self.__dict__.pop("_in_protocol", None)
+
+            wrapped = functools.wraps(method)(wrapped)
+            wrapped._resets_state = True
+            setattr(cls, name, wrapped)
+
+    @staticmethod
+    def _is_learned(name: str) -> bool:
+        return name.endswith("_") and not name.startswith("_")
+
+    def _forget_learned(self) -> None:
+        for name in [n for n in vars(self) if self._is_learned(n)]:
+            delattr(self, name)
+        self.__dict__.pop("_source_state", None)
+
+    def _forget_target(self) -> None:
+        source = self.__dict__.get("_source_state")
+        if source is None:        # first adapt after fit: what is learned now is the source state
+            source = frozenset(n for n in vars(self) if self._is_learned(n))
+            self.__dict__["_source_state"] = source
+        for name in [n for n in vars(self) if self._is_learned(n) and n not in source]:
+            delattr(self, name)
 
     # -- parameters -------------------------------------------------------
     @classmethod
@@ -120,6 +171,10 @@ class Learner:
 
     def adapt(self, target: TargetData) -> "Learner":  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def source_objective_is_least_squares(self) -> bool:
+        """Whether ``objective_`` is the plain least-squares source objective (see the class attribute)."""
+        return bool(self.SOURCE_OBJECTIVE_IS_LEAST_SQUARES)
 
     def diagnostics(self) -> dict[str, Any]:
         """Extra per-replicate columns of this learner (e.g. ``head_constraint_active``); none by default."""

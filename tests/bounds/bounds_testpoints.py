@@ -17,6 +17,8 @@ VALID: dict[str, dict[str, float]] = {
     "adaptrep-linear": dict(d=25, k=2, m=100, sigma=2, delta0=0.5, rep_error=0.5),
     "adaptrep-linear-rate": dict(d=10, k=2, n=5, T=4, m=20, nu=0.5, sigma=1, delta0=0.3),
     "frozenrep-shared": dict(d=10, k=2, n=5, T=4, m=20, sigma=1),
+    "frozenrep-shared-e2e": dict(d=10, k=2, T=100, n=2000, m=100, sigma=0.5, nu=0.5, fail_prob=0.05,
+                                 head_scale=1.0),
     "target-only": dict(d=10, m=21, sigma=2),
     "oracle-head": dict(k=3, m=14, sigma=1),
     "frozen-lower-bias": dict(eps=0.2),

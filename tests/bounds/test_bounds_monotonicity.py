@@ -14,12 +14,15 @@ from bounds import BOUNDS, Bound, Constant
 # Typical ranges for drawing constants (intersected with each domain).
 _INT_MAX = {"s": 40, "width": 200}
 _REAL_MAX = {"fail_prob": 1.0, "delta0": 5.0, "rep_error": 5.0}
+#: Per-bound ranges where a bound's domain needs larger values (n > (sqrt(d) + ...)^2).
+_INT_MAX_BY_BOUND = {("frozenrep-shared-e2e", "n"): 20000, ("frozenrep-shared-e2e", "m"): 2000}
 
 
-def _value(const: Constant) -> st.SearchStrategy[float]:
+def _value(const: Constant, bound: str = "") -> st.SearchStrategy[float]:
     if const.integer:
         lo = int(math.floor(const.lower)) + (1 if const.lower_open else 0)
-        return st.integers(lo, _INT_MAX.get(const.name, 120)).map(float)
+        hi = _INT_MAX_BY_BOUND.get((bound, const.name), _INT_MAX.get(const.name, 120))
+        return st.integers(lo, hi).map(float)
     hi = min(const.upper, _REAL_MAX.get(const.name, 10.0))
     values = st.floats(const.lower, hi, exclude_min=const.lower_open,
                        exclude_max=const.upper_open and hi == const.upper)
@@ -35,7 +38,7 @@ def points(draw, bound: Bound, name: str):
     for cname, const in bound.constants.items():
         if const.default is not None and cname != name and draw(st.booleans()):
             continue  # use the default
-        point[cname] = draw(_value(const))
+        point[cname] = draw(_value(const, bound.name))
     const = bound.constants[name]
     x = point[name]
     if const.integer:
@@ -75,6 +78,8 @@ NOT_MONOTONE = {
     ("head-only-insample", "m"): "the bias term (1 - k/m) head_bias grows with m",
     ("head-only-insample", "k"): "a larger k raises the variance and shrinks the bias term",
     ("finetune-linear", "k"): "a larger k raises the head term and shrinks the residual ones",
+    ("frozenrep-shared-e2e", "T"): "(sqrt(d) + sqrt(T))^2/T falls in T but the union bound over the T designs "
+                                   "(sqrt(2 log(6T/p))) grows: not monotone for large T",
 }
 
 

@@ -14,7 +14,7 @@ from bounds import BOUNDS, KINDS, Bound, get_bound, summary
 ROOT = Path(__file__).resolve().parents[2]
 
 NAMES = ["finetune-step", "finetune-linear", "adaptrep-linear", "adaptrep-linear-rate",
-         "frozenrep-shared", "target-only", "oracle-head", "frozen-lower-bias",
+         "frozenrep-shared", "frozenrep-shared-e2e", "target-only", "oracle-head", "frozen-lower-bias",
          "frozen-lower-bayes", "target-only-bayes", "gd-radius", "adaptrep-logistic",
          "network-finetune", "finetune-logistic", "gd-radius-observed", "adaptrep-network-rate",
          "logistic-erm-certificate", "logistic-gap-certificate",

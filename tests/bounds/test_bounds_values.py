@@ -11,6 +11,14 @@ from bounds import BOUNDS, get_bound
 from bounds_testpoints import VALID
 
 FL_DIAMETER = 0.04 * ((math.sqrt(45) + math.sqrt(95)) ** 2 + 1) / 50
+# frozenrep-shared-e2e at d=10, k=2, T=100, n=2000, m=100, sigma=0.5, nu=0.5, p=0.05, h=1:
+# t_n = sqrt(2 log(12000)), S, s = sqrt(2000) +- (sqrt(10) + t_n), t_G = sqrt(2 log 60), t_m = sqrt(2 log 120)
+_TN = math.sqrt(2 * math.log(12000))
+_S, _s = math.sqrt(2000) + math.sqrt(10) + _TN, math.sqrt(2000) - math.sqrt(10) - _TN
+FR_E2E_REP = min(1.0, 8 * 2 * 0.25 * _S ** 2 * (math.sqrt(10) + 10 + math.sqrt(2 * math.log(60))) ** 2
+                 / (_s ** 4 * 100 * 0.5))
+FR_E2E_HEAD = (FR_E2E_REP + 0.25) * (math.sqrt(2) + math.sqrt(2 * math.log(120))) ** 2 \
+    / (10 - math.sqrt(2) - math.sqrt(2 * math.log(120))) ** 2
 AL_DIAMETER = (math.sqrt((math.sqrt(98) + math.sqrt(23)) ** 2 + 1) + math.sqrt(49)) ** 2 / 100
 CONF_HALF = math.sqrt(2 * math.log(4) / 16)  # b sqrt(2 log(2/0.5)/16), b = 1
 CONF_ONE = math.sqrt(2 * math.log(2) / 16)  # b sqrt(2 log(1/0.5)/16), b = 1 (finetune-step, gd-radius)
@@ -58,6 +66,8 @@ HAND = {
                              {"transfer": 1.0, "head": 0.1, "perturbation": 0.09 * (1 + math.sqrt(0.5)) ** 2}),
     # 10*2/20 + 2/20
     "frozenrep-shared": (1.1, {"transfer": 1.0, "head": 0.1}),
+    # see FR_E2E below
+    "frozenrep-shared-e2e": (FR_E2E_REP + FR_E2E_HEAD, {"representation": FR_E2E_REP, "head": FR_E2E_HEAD}),
     # 4*10/(21 - 11)
     "target-only": (4.0, {"variance": 4.0}),
     # 3/(14 - 4)

@@ -88,6 +88,32 @@ def test_adapt_before_fit_raises(setting, name):
 
 
 @pytest.mark.parametrize("setting, name", PAIRS)
+def test_refit_and_readapt_leave_no_stale_state(setting, name):
+    """A new fit forgets the previous target (no theta_ survives it); a new adapt forgets the
+    previous target's attributes; refitting on the same sources gives the same predictor."""
+    s, truth, sources, target, data = _problem(setting=setting)
+    learner = make_learner(name, s, truth).fit(sources).adapt(data)
+    first = learner.predict(data.X)
+    learner.stale_target_attr_ = "left by the previous adapt"
+    learner.fit(sources)
+    assert not hasattr(learner, "stale_target_attr_") and "theta_" not in vars(learner)
+    with pytest.raises(NotFittedError):
+        learner.predict(data.X)
+    learner.adapt(data)
+    learner.stale_target_attr_ = "left by the previous adapt"
+    learner.adapt(data)
+    assert not hasattr(learner, "stale_target_attr_")
+    assert hasattr(learner, "representation_")           # the source state stays
+    np.testing.assert_array_equal(learner.predict(data.X), first)
+    # an adapt that fails half-way leaves no predictor behind
+    bad = TargetData(X=np.ones((3, s.params["d"])), y=np.zeros(2))      # y does not match X
+    with pytest.raises(Exception):
+        learner.adapt(bad)
+    with pytest.raises(NotFittedError):
+        learner.predict(data.X)
+
+
+@pytest.mark.parametrize("setting, name", PAIRS)
 def test_deterministic(setting, name):
     preds = []
     for _ in range(2):

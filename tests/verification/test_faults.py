@@ -248,3 +248,39 @@ def test_a_column_the_learner_never_produces_is_refused_before_work(tmp_path, ca
     err = capsys.readouterr().err
     assert f"{name!r} is not produced by learner {learner!r}" in err and "field 'bound'" in err
     _nothing_written(tmp_path, out)
+
+
+# ------------------------------------------------------ registered bounds keep their domain (issue 13)
+REGISTERED = CLAIM.replace('bound = "3*sigma**2*d/m"', 'bound = "target-only"')
+
+
+def test_a_registered_bound_is_refused_outside_its_domain_before_work(tmp_path, capsys):
+    """target-only at d=4, m=5 (outside m > d + 1): the formula would give -4, the bound is undefined."""
+    claims = tmp_path / "c.toml"
+    claims.write_text(REGISTERED.replace("m = [20, 40]", "m = [5, 40]"))
+    out = tmp_path / "out"
+    assert main(["verify", "--claims-file", str(claims), "--out", str(out), "--store", str(tmp_path / "s.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "condition m > d + 1 violated" in err and "sweep point {'m': 5}" in err
+    assert "outside the domain of the registered bound" in err and err.count("\n") == 1
+    _nothing_written(tmp_path, out)
+
+
+def test_a_registered_bound_name_resolves_to_the_bound():
+    from bounds import get_bound
+    from verification.catalog import default_catalog
+    from verification.claims_file import parse_claims
+
+    vc, = [c.validate(default_catalog()) for c in parse_claims(tomllib.loads(REGISTERED))]
+    assert vc.claim.bound_name == "target-only" and vc.kind == "theorem"
+    assert vc.claim.derivation == get_bound("target-only").derivation
+    for point in vc.points:
+        got = float(vc.expression.evaluate({n: point[n] for n in vc.expression.names}))
+        assert got == float(get_bound("target-only").evaluate(d=point["d"], m=point["m"], sigma=point["sigma"]))
+
+
+def test_an_unregistered_bound_name_is_refused(capsys, tmp_path):
+    claims = tmp_path / "c.toml"
+    claims.write_text(CLAIM.replace('reps = 30', 'reps = 30\nbound_name = "nope"'))
+    assert main(["verify", "--claims-file", str(claims), "--out", str(tmp_path / "out")]) == 2
+    assert "bound_name 'nope' is not a registered bound" in capsys.readouterr().err
