@@ -7,26 +7,26 @@ asserts that its claim passed and shows the failing points if not.
 
 import pytest
 
+from verification import verify
 from verification.builtin import builtin_claims
-from verification.catalog import default_catalog
-from verification.claims_file import validate_claims
-from verification.results import format_claim
-from verification.runner import run_claims
 
 QUICK = builtin_claims("quick")
 
 
 @pytest.fixture(scope="module")
-def quick_results():
-    vcs = validate_claims(QUICK, default_catalog())
-    run = run_claims(vcs, seed=0)
-    return {c["id"]: c for c in run["claims"]}
+def quick_run():
+    """The quick profile through the public API (what `metabound verify` and the pytest plugin run)."""
+    return verify(profile="quick", seed=0)
+
+
+@pytest.fixture(scope="module")
+def quick_results(quick_run):
+    return {c["id"]: c for c in quick_run.claims}
 
 
 @pytest.mark.parametrize("claim_id", [c.id for c in QUICK])
-def test_builtin_claim(quick_results, claim_id):
-    result = quick_results[claim_id]
-    assert result["status"] == "pass", "\n" + format_claim(result, only_failing=True)
+def test_builtin_claim(quick_run, claim_id):
+    assert quick_run.claim(claim_id)["status"] == "pass", "\n" + quick_run.failures(claim_id)
 
 
 UPPER = ("upper-mean", "upper-whp", "upper-always")

@@ -5,6 +5,7 @@ tidy frame -> check decides (with Holm's correction over the run) ->
 ``results.json``.  See ``docs/verification.md``.
 """
 
+from .api import VerifyResult, load_claims, verify
 from .catalog import Catalog, default_catalog
 from .checks import CHECKS, PointSample, decide, run_check
 from .claims import Claim, ValidatedClaim
@@ -18,4 +19,5 @@ __all__ = [
     "Catalog", "default_catalog", "CHECKS", "PointSample", "decide", "run_check",
     "Claim", "ValidatedClaim", "load_claims_file", "parse_claims", "validate_claims",
     "ClaimError", "BoundExpression", "parse_bound", "run_claims", "holm",
+    "verify", "load_claims", "VerifyResult",
 ]

@@ -15,7 +15,6 @@ Errors are one line on stderr (``--debug`` shows the traceback).
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import importlib
 import math
 import os
@@ -23,6 +22,8 @@ import sys
 import traceback
 from pathlib import Path
 from typing import NoReturn
+
+from .errors import EXIT_CODES
 
 __all__ = ["main", "build_parser"]
 
@@ -36,7 +37,7 @@ class UsageError(Exception):
 EXIT_STATUS = ("exit status: 0 success (every claim passes), 1 some claim fails or errs, "
                "2 bad input or usage, 3 nothing fails but some point is vacuous")
 #: Exit status of ``verify`` per run status.
-VERIFY_EXIT = {"pass": 0, "fail": 1, "vacuous": 3}
+VERIFY_EXIT = EXIT_CODES
 
 
 #: Default limit on the replicates of one run (``--max-replicates``).
@@ -194,16 +195,6 @@ def _unavailable(module: str) -> int:
     raise UsageError(f"this subcommand needs {module}, which is not available")
 
 
-def _select(claims, patterns):
-    if not patterns:
-        return claims
-    chosen = [c for c in claims if any(fnmatch.fnmatchcase(c.id, p) for p in patterns)]
-    if not chosen:
-        raise UsageError(f"no claim matches {', '.join(patterns)}; known: "
-                         f"{', '.join(c.id for c in claims)}")
-    return chosen
-
-
 # ------------------------------------------------------------ verify execution
 #: File name of the default results store, beside the report directory.
 STORE_NAME = "metabound.sqlite"
@@ -330,31 +321,18 @@ class _Execution:
 
 
 def _cmd_verify(args) -> int:
-    from .builtin import builtin_claims
-    from .catalog import default_catalog
-    from .claims_file import load_claims_file, validate_claims
-    from .report import check_target, write_report
-    from .report.progressbar import ProgressPrinter
-    from .results import build_results, format_claim, format_summary
+    from .api import load_claims, verify
     from .estimate import estimate_run, plan_run
-    from .runner import run_claims
+    from .report import check_target
+    from .report.progressbar import ProgressPrinter
+    from .results import format_claim, format_summary
 
     if args.with_builtin and args.claims_file is None:
         raise UsageError("--with-builtin needs --claims-file")
     if not 0 < args.alpha < 1:
         raise UsageError(f"--alpha must be in (0, 1), got {args.alpha}")
-    catalog = default_catalog()
-    claims = []
-    if args.claims_file is not None:
-        claims += load_claims_file(args.claims_file, catalog)
-    if args.claims_file is None or args.with_builtin:
-        builtin = validate_claims(builtin_claims(args.profile), catalog)
-        ids = {c.id for c in claims}
-        clash = [c.id for c in builtin if c.id in ids]
-        if clash:
-            raise UsageError(f"claims file redefines built-in claim id(s): {', '.join(clash)}")
-        claims += builtin
-    claims = _select(claims, args.claims)
+    claims = load_claims(args.claims_file, profile=args.profile, with_builtin=args.with_builtin,
+                         select=args.claims)              # ClaimError: exit 2, nothing run
     total = plan_run(claims).replicates
     if total > args.max_replicates:           # before any work: no store, no output
         raise UsageError(f"the run has {total:,} replicates ({len(claims)} claims); the limit is "
@@ -373,8 +351,9 @@ def _cmd_verify(args) -> int:
 
     progress = None if args.quiet else ProgressPrinter(sys.stderr)
     try:
-        run = run_claims(claims, seed=args.seed, alpha=args.alpha, progress=progress,
-                         **execution.kwargs)
+        result = verify(claims, profile=args.profile, seed=args.seed, alpha=args.alpha, progress=progress,
+                        claims_file=str(args.claims_file) if args.claims_file else None,
+                        **execution.kwargs)
     except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()
@@ -385,10 +364,8 @@ def _cmd_verify(args) -> int:
         execution.close()
         if progress is not None:
             progress.close()
-    results = build_results(run, profile=args.profile,
-                            claims_file=str(args.claims_file) if args.claims_file else None)
-    write_report(results, args.out)
-    path = args.out / "results.json"
+    results = result.results
+    path = result.write(args.out)
     if not args.quiet:
         for c in results["claims"]:
             if c["status"] != "pass":
@@ -399,7 +376,7 @@ def _cmd_verify(args) -> int:
           "figures/)")
     if execution.summary() and not args.quiet:
         print(execution.summary())
-    return VERIFY_EXIT.get(results["status"], 1)
+    return result.exit_code
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

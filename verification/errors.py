@@ -9,6 +9,10 @@ from __future__ import annotations
 __all__ = ["ClaimError"]
 
 
+#: Exit status of ``metabound verify`` (and :attr:`verification.api.VerifyResult.exit_code`) per run status.
+EXIT_CODES = {"pass": 0, "fail": 1, "vacuous": 3}
+
+
 class ClaimError(ValueError):
     """A claim (or claims file) is malformed.
 
