@@ -78,7 +78,7 @@ def registered_bound(name: str, *, premises: tuple[str, ...] | None = None, **fi
     texts = tuple(b.premises if premises is None else premises)
     if subs:
         texts = tuple(_substitute_premise(t, fixed) for t in texts)
-    return {"bound": str(expr), "bound_name": name,
+    return {"bound": str(expr), "bound_name": name, "bound_fixed": {k: str(v) for k, v in fixed.items()},
             "derivation": getattr(b, "derivation", "") or "", "premises": texts}
 
 

@@ -66,6 +66,8 @@ class Claim:
     statement: str = ""
     derivation: str = ""
     bound_name: str | None = None
+    #: Constants of the registered bound fixed by the claim (name -> expression in the parameters).
+    bound_fixed: dict = field(default_factory=dict)
     learner_params: dict = field(default_factory=dict)
     source: str | None = None
     band: tuple | None = None

@@ -454,6 +454,48 @@ def check_options(vc: ValidatedClaim) -> dict:
     return out
 
 
+def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None:
+    """The registered bound's terms at the claim's worst point (smallest margin).
+
+    Returns ``{"params", "margin", "value", "dominant", "terms": [{"name", "value", "share"}]}``
+    (:func:`bounds.calculator.explain`), or None when the claim has no registered bound, no
+    margin, or the bound needs per-replicate columns (then its terms differ by replicate).
+    """
+    c = vc.claim
+    if not c.bound_name or set(vc.expression.names) & set(vc.replicate_names):
+        return None                         # no registered bound, or its value differs by replicate
+    scored = [(p["margin"], i) for i, p in enumerate(points)
+              if isinstance(p.get("margin"), (int, float)) and np.isfinite(p["margin"])]
+    if not scored:
+        return None
+    margin, i = min(scored)
+    index = next((j for j, sp in enumerate(vc.sweep_points) if sp == points[i].get("params")), None)
+    if index is None:
+        return None
+    from bounds import get_bound
+    from bounds.calculator import explain
+    import sympy
+
+    b = get_bound(c.bound_name)
+    full = vc.points[index]
+    values = {n: full[n] for n in b.constants
+              if isinstance(full.get(n), (int, float)) and not isinstance(full.get(n), bool)}
+    for name, text in (c.bound_fixed or {}).items():
+        expr = sympy.sympify(text)
+        try:
+            values[name] = float(expr.subs({sympy.Symbol(k): v for k, v in full.items()
+                                            if isinstance(v, (int, float)) and not isinstance(v, bool)}))
+        except (TypeError, ValueError):
+            return None                     # the fixed value needs a per-replicate column
+    try:
+        e = explain(b, **values)
+    except ValueError:
+        return None                         # e.g. a constant measured per replicate
+    return {"params": dict(vc.sweep_points[index]), "margin": float(margin), "value": e.value,
+            "dominant": e.dominant,
+            "terms": [{"name": t.name, "value": t.value, "share": t.share} for t in e.terms]}
+
+
 def _claim_header(vc: ValidatedClaim) -> dict:
     c = vc.claim
     return {
@@ -588,6 +630,7 @@ def run_claims(claims: list[ValidatedClaim], *, seed: int = 0,
                 rec["diagnostics"] = diag
             entry["points"] = result.points
             entry["fit"] = result.fit
+            entry["worst_terms"] = worst_point_terms(cs.vc, result.points)
         out_claims.append(entry)
     status = run_status([c["status"] for c in out_claims])
     return {"status": status, "alpha": alpha, "correction": "holm",

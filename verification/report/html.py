@@ -14,7 +14,7 @@ from html import escape
 from .markdown import READING_NOTE, SUMMARY_NOTE, not_passing_lines, run_line
 from .tables import (STATUS_WORDS, SUMMARY_HEADERS, bound_description, claim_facts,
                      decision_sentence, fit_sentence, fixed_parameters, fmt, learner_label,
-                     point_table, power_sentence, summary_rows)
+                     point_table, power_sentence, summary_rows, worst_terms_sentence)
 
 __all__ = ["CSS", "data_uri", "html_id", "render_html"]
 
@@ -202,6 +202,9 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
         extra += f"; derivation: {escape(str(claim['derivation']))}"
     parts.append(f"<p>Bound ({escape(bound_description(claim))}): {math}<br>"
                  f"<code>{escape(str(claim.get('bound')))}</code>{extra}</p>")
+    terms = worst_terms_sentence(claim)
+    if terms:
+        parts.append(f'<p class="terms">{escape(terms)}</p>')
     fixed = fixed_parameters(claim)
     if fixed:
         parts.append("<p>Fixed parameters: " + ", ".join(

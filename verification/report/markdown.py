@@ -14,7 +14,7 @@ from .tables import (ALWAYS_CHECKS, LOWER_CHECKS, SLOPE_CHECKS, SUMMARY_HEADERS,
                      bound_description, claim_facts, decision_sentence, error_points,
                      failing_points, fit_sentence, fixed_parameters, fmt, learner_label,
                      params_text, point_note, point_table, power_sentence, premise_text,
-                     summary_rows, vacuous_points)
+                     summary_rows, vacuous_points, worst_terms_sentence)
 
 __all__ = ["STATUS_MARK", "SUMMARY_NOTE", "READING_NOTE", "render_summary",
            "render_markdown", "run_line", "not_passing_lines", "status_mark"]
@@ -291,6 +291,9 @@ def _claim_section(claim: Mapping, figure: str | None) -> list[str]:
     if claim.get("derivation"):
         bound += f"; derivation: {claim['derivation']}"
     lines += [bound, ""]
+    terms = worst_terms_sentence(claim)
+    if terms:
+        lines += [terms, ""]
     fixed = fixed_parameters(claim)
     if fixed:
         lines += ["Fixed parameters: " + ", ".join(f"{k} = {v}" for k, v in fixed), ""]

@@ -604,6 +604,25 @@ def summary_rows(results: Mapping) -> list[dict]:
     return rows
 
 
+def worst_terms_sentence(claim: Mapping) -> str | None:
+    """The registered bound's terms at the worst point, as one sentence (None if not available).
+
+    e.g. ``Terms of frozenrep-shared-e2e at the worst point (d = 10, m = 100; margin 33.2):
+    representation 0.0325 (15%), head 0.19 (85%); dominant: head.``
+    """
+    w = claim.get("worst_terms")
+    if not isinstance(w, Mapping) or not w.get("terms"):
+        return None
+    where = params_text({"params": w["params"]}) if w.get("params") else "the fixed parameters"
+    parts = []
+    for t in w["terms"]:
+        share = t.get("share")
+        pct = f" ({100 * share:.0f}%)" if isinstance(share, (int, float)) and share == share else ""
+        parts.append(f"{t.get('name')} {fmt(t.get('value'))}{pct}")
+    return (f"Terms of {claim.get('bound_name')} at the worst point ({where}; margin "
+            f"{fmt(w.get('margin'))}): " + ", ".join(parts) + f"; dominant: {w.get('dominant')}.")
+
+
 def fixed_parameters(claim: Mapping) -> list[tuple[str, str]]:
     """The claim's fixed parameters and derived-parameter rules, as text pairs.
 
