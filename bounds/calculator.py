@@ -31,6 +31,8 @@ __all__ = ["Comparison", "Crossing", "Explanation", "Solution", "TermShare", "co
 SEARCH_LIMIT = 1e12
 #: Grid points of the first, vectorised pass of :func:`solve`.
 GRID_POINTS = 257
+#: Most points a sweep of :func:`parse_sweep` may have.
+MAX_SWEEP = 100_000
 
 
 def _scalar_point(bound: Bound, constants: dict, skip: str | None = None) -> dict[str, float]:
@@ -106,7 +108,8 @@ class Explanation:
                  "terms (value, share of the bound: t dV/dt / V; 0 for an inactive branch):"]
         for t in self.terms:
             mark = "  <- dominant" if t.name == self.dominant else ""
-            lines.append(f"  {t.name:<{width}}  {t.value:12.6g}  {100 * t.share:6.1f}%{mark}")
+            share = f"{100 * t.share:6.1f}%" if math.isfinite(t.share) else "    n/a"
+            lines.append(f"  {t.name:<{width}}  {t.value:12.6g}  {share}{mark}")
         lines.append("exponents d log(bound) / d log(constant) at this point:")
         for c, e in self.exponents.items():
             lines.append(f"  {c:<8} {'n/a' if not math.isfinite(e) else f'{e:+.4g}'}")
@@ -394,16 +397,16 @@ def parse_sweep(text: str, integer: bool = False) -> tuple[str, np.ndarray]:
                 raise ValueError
             lo, hi = float(parts[0]), float(parts[1])
             count = int(parts[2]) if len(parts) == 3 else 25
-            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and count >= 2):
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and 2 <= count <= MAX_SWEEP):
                 raise ValueError
             values = np.geomspace(lo, hi, count) if lo > 0 else np.linspace(lo, hi, count)
         else:
             values = np.array([float(v) for v in spec.split(",")])
-            if not np.all(np.isfinite(values)):
+            if not np.all(np.isfinite(values)) or values.size > MAX_SWEEP:
                 raise ValueError
     except ValueError:
-        raise ValueError(f"--sweep: expected NAME=LO:HI[:N] (LO < HI, N >= 2) or "
-                         f"NAME=V1,V2,... of finite numbers, got {text!r}") from None
+        raise ValueError(f"--sweep: expected NAME=LO:HI[:N] (LO < HI, 2 <= N <= {MAX_SWEEP:,}) or "
+                         f"NAME=V1,V2,... of at most {MAX_SWEEP:,} finite numbers, got {text!r}") from None
     if integer:
         values = np.unique(np.round(values))
     return name, np.asarray(values, dtype=float)

@@ -143,7 +143,8 @@ def test_compare_of_the_rates_shows_adaptrep_and_frozenrep_agree_when_exactly_sh
 
 
 @pytest.mark.parametrize("text, message", [
-    ("m", "expected NAME=LO:HI"), ("m=10:5", "LO < HI"), ("m=1:2:1", "N >= 2"), ("m=1,x", "finite numbers"),
+    ("m", "expected NAME=LO:HI"), ("m=10:5", "LO < HI"), ("m=1:2:1", "2 <= N"), ("m=1,x", "finite numbers"),
+    ("m=1:10:1000000000", "N <= 100,000"),
 ])
 def test_parse_sweep_errors(text, message):
     with pytest.raises(ValueError, match=message):
