@@ -21,8 +21,6 @@ PROFILES = ("quick", "full")
 LINEAR = dict(k=2, T=10, n=50, sigma=1.0)
 #: linear-hard, worst-case target: 20 source tasks, m = 40 (d swept).
 LINEAR_HARD = dict(LINEAR, T=20, m=40)
-#: linear-hard at the sizes of the authors' simulation: k, T, n derived from d (NOTES.md section 4).
-PAPER_HARD = dict(sigma=1.0, m=40)
 #: linear-hard with a Gaussian target: 20 source tasks (d and m swept).
 LINEAR_HARD_GAUSSIAN = dict(LINEAR, T=20, target="gaussian")
 #: Premises of a worst-case target on linear-hard: it attains the least capture of the learner's frame.
@@ -34,6 +32,11 @@ IN_CLASS = ("delta_norm <= ft_radius*(1 + 1e-9) + 1e-12", "head_norm <= ft_head_
 ERM = IN_CLASS + ("fw_gap <= 1e-8",)
 #: The source fit reached its stopping rule (claims about what a learner's source step finds).
 CONVERGED = ("converged >= 1",)
+#: linear-hard at the sizes of the authors' simulation, d = 50 and 100 with k = 4, 5, T = d, n = d + 100
+#: (NOTES.md section 4), on the frames' largest principal angle: the fields the C5 paper-size claims share.
+PAPER_SIZES = dict(setting="linear-hard", risk="sin_theta_max", params=dict(sigma=1.0, m=40),
+                   derived=dict(k="3 + d/50", T="d", n="d + 100"), sweep=dict(d=[50, 100]), reps=30,
+                   covers=("C5",), kind="empirical", premises=CONVERGED)
 #: Gradient-descent fine-tuning moves the perturbation by at most eta s G (C7).
 GD_PREMISES = ("delta_norm <= gd_radius*(1 + 1e-9) + 1e-12", "displacement <= gd_radius*(1 + 1e-9) + 1e-12",
                "smoother_residual <= 1e-8")
@@ -250,25 +253,18 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                           "d = 100, k = 5, T = 100, n = 200): E sin(theta_max) of ADAPTREP's frame (the largest "
                           "principal angle to B*) <= 1/2 of FROZENREP's",
                 derivation="NOTES.md sections 4 and 5 (sizes of the authors' simulation); empirical ratio",
-                setting="linear-hard", learner="adaptrep", versus="frozenrep", check="separation",
-                risk="sin_theta_max", bound="1/2", params=PAPER_HARD,
-                derived=dict(k="3 + d/50", T="d", n="d + 100"), sweep=dict(d=[50, 100]),
-                reps=30, covers=("C5",), kind="empirical", premises=CONVERGED),
+                learner="adaptrep", versus="frozenrep", check="separation", bound="1/2", **PAPER_SIZES),
             Claim(
                 id="c5-frozenrep-orthogonal-paper-sizes",
                 statement="C5 at the authors' sizes: FROZENREP's frame is nearly orthogonal to B*: "
                           "E sin(theta_max) >= 0.9",
                 derivation="NOTES.md section 4 (the frozen objective prefers the perturbation block); empirical",
-                setting="linear-hard", learner="frozenrep", check="lower-mean", risk="sin_theta_max",
-                bound="0.9", params=PAPER_HARD, derived=dict(k="3 + d/50", T="d", n="d + 100"),
-                sweep=dict(d=[50, 100]), reps=30, covers=("C5",), kind="empirical", premises=CONVERGED),
+                learner="frozenrep", check="lower-mean", bound="0.9", **PAPER_SIZES),
             Claim(
                 id="c5-adaptrep-close-paper-sizes",
                 statement="C5 at the authors' sizes: ADAPTREP's frame is close to B*: E sin(theta_max) <= 0.6",
                 derivation="NOTES.md section 4; empirical",
-                setting="linear-hard", learner="adaptrep", check="upper-mean", risk="sin_theta_max",
-                bound="0.6", params=PAPER_HARD, derived=dict(k="3 + d/50", T="d", n="d + 100"),
-                sweep=dict(d=[50, 100]), reps=30, covers=("C5",), kind="empirical", premises=CONVERGED),
+                learner="adaptrep", check="upper-mean", bound="0.6", **PAPER_SIZES),
         ]),
         Claim(
             id="c5-separation-hard",

@@ -46,37 +46,25 @@ DEFAULT_MAX_REPLICATES = 2_000_000
 DEFAULT_MAX_HOURS = 6.0
 
 
-def _positive(text: str) -> int:
-    """An integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
-    return value
+def _number(kind: type, low: float, strict: bool, what: str):
+    """An argparse type: a ``kind`` (int or float) above ``low`` (``> low`` if ``strict``, else ``>=``)."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        if not (value > low if strict else value >= low):      # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
+        return value
+    return convert
 
 
-def _hours(text: str) -> float:
-    """``--max-hours``: a number > 0 (``inf`` turns the time limit off)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 0 (or inf), got {text!r}") from None
-    if not value > 0:                     # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a number > 0 (or inf), got {text}")
-    return value
-
-
-def _seed(text: str) -> int:
-    """``--seed``: an integer >= 0 (numpy's SeedSequence refuses negative entropy)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {value}")
-    return value
+#: ``--max-replicates`` and the like: an integer >= 1.
+_positive = _number(int, 1, False, "an integer >= 1")
+#: ``--max-hours``: a number > 0 (``inf`` turns the time limit off).
+_hours = _number(float, 0, True, "a number > 0 (or inf)")
+#: ``--seed``: an integer >= 0 (numpy's SeedSequence refuses negative entropy).
+_seed = _number(int, 0, False, "an integer >= 0")
 
 
 class _Parser(argparse.ArgumentParser):
