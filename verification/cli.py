@@ -163,6 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="profile of the claims listed (default: quick)")
     lst.set_defaults(handler=_cmd_list)
 
+    fig = sub.add_parser("figure", help="draw a figure of the paper's comparisons",
+                         description="Draw the separation picture: target excess risk of ADAPTREP, "
+                                     "FROZENREP (head-only and fine-tuned target steps), target-only and "
+                                     "the oracle on the hard cases, against m and d/k (docs/verification.md).")
+    fig.add_argument("which", choices=("separation",), help="the figure")
+    fig.add_argument("--out", metavar="DIR", type=Path, default=Path("reports/figures"),
+                     help="directory for separation-<case>.png and separation.csv (default: reports/figures)")
+    fig.add_argument("--case", action="append", choices=("linear", "network"),
+                     help="hard case(s) to draw (default: both)")
+    fig.add_argument("--reps", metavar="N", type=_number(int, 2, False, "an integer >= 2"), default=20,
+                     help="replicates per point (default 20)")
+    fig.add_argument("--seed", metavar="S", type=_seed, default=0, help="seed, an integer >= 0 (default 0)")
+    fig.set_defaults(handler=_cmd_figure)
+
     for name, module in (("bound", "bounds.cli"), ("simulate", "simulations.cli")):
         pair = _delegate(module)
         if pair is not None:
@@ -177,6 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=f"(unavailable: {module} is not installed)")
             p.set_defaults(handler=lambda args, _m=module: _unavailable(_m))
     return parser
+
+
+def _cmd_figure(args) -> int:
+    from .report import check_target
+    from .report.separation import write_separation
+
+    check_target(args.out)           # before any simulation: an unwritable --out is bad input
+    for path in write_separation(args.out, cases=tuple(args.case or ("linear", "network")),
+                                 reps=args.reps, seed=args.seed):
+        print(f"wrote {path}")
+    return 0
 
 
 def _unavailable(module: str) -> int:
@@ -444,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:           # argparse: --help -> 0, usage errors -> 2
         return int(exc.code or 0)
     if getattr(args, "handler", None) is None:
-        print("metabound: error: missing command: one of verify, report, bound, simulate, "
+        print("metabound: error: missing command: one of verify, report, figure, bound, simulate, "
               "list (see 'metabound --help')", file=sys.stderr)
         return 2
     try:

@@ -28,7 +28,7 @@ n = 20
 m = [20, 40]
 """
 FAILING = PASSING.replace("1.5*sigma**2*d/m", "0.1*sigma**2*d/m")
-SUBCOMMANDS = ("verify", "report", "list", "bound", "simulate")
+SUBCOMMANDS = ("verify", "report", "list", "figure", "bound", "simulate")
 
 
 def one_line_error(err: str) -> str:
@@ -66,7 +66,7 @@ def test_failing_claim_details_unless_quiet(tmp_path, toy_env, fast_figures, wri
                                       "choice: 'huge'"),
     (["verify", "--bogus"], "metabound: error: unrecognized arguments: --bogus"),
     (["frobnicate"], "metabound: error: argument COMMAND: invalid choice: 'frobnicate'"),
-    ([], "metabound: error: missing command: one of verify, report, bound, simulate, list"),
+    ([], "metabound: error: missing command: one of verify, report, figure, bound, simulate, list"),
     (["verify", "--claims-file", "{claims}", "--claims", "zzz*"],
      "metabound: error: no claim matches zzz*; known: ols"),
     (["verify", "--with-builtin"], "metabound: error: --with-builtin needs --claims-file"),
