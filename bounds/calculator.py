@@ -137,12 +137,15 @@ def _shares(bound: Bound, parts: dict[str, float], value: float) -> dict[str, fl
     return out
 
 
-def explain(bound: Bound, **constants: Any) -> Explanation:
+def explain(bound: Bound, *, exponents: bool = True, **constants: Any) -> Explanation:
     """Explain ``bound`` at one point.
 
     Parameters
     ----------
     bound : Bound
+    exponents : bool, default True
+        Also the exponent in every constant (a symbolic derivative per
+        constant: the slow part; ``False`` leaves ``exponents`` empty).
     **constants : float
         The point (single numbers; unknown names are refused).
 
@@ -163,13 +166,13 @@ def explain(bound: Bound, **constants: Any) -> Explanation:
     shares = _shares(bound, parts, value)
     terms = tuple(TermShare(t, v, shares[t]) for t, v in parts.items())
     dominant = max(parts, key=lambda t: (shares[t] if math.isfinite(shares[t]) else -1, parts[t]))
-    exponents = {}
-    for c in bound.constants:
+    slopes = {}
+    for c in (bound.constants if exponents else ()):
         if full[c] > 0:
             e = _float(bound.exponent(c, **point)) if value != 0 else math.nan
-            exponents[c] = e if math.isfinite(e) else math.nan
+            slopes[c] = e if math.isfinite(e) else math.nan
     return Explanation(bound=bound.name, constants=full, value=value, terms=terms,
-                       dominant=dominant, exponents=exponents, combination=str(bound.combination))
+                       dominant=dominant, exponents=slopes, combination=str(bound.combination))
 
 
 # ----------------------------------------------------------------------- solve

@@ -326,10 +326,10 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                       "diverse heads: nu = head_scale^2/k), FROZENREP's excess risk is at most frozenrep-shared-e2e, "
                       "a bound from the problem constants alone, w.p. >= 1 - fail_prob (project-derived constants)",
             setting="linear", learner="frozenrep", check="upper-whp",
-            params=dict(k=2, T=100 if q else 200, sigma=0.5, delta0=0.0, fail_prob=0.05),
+            params=dict(k=2, T=50 if q else 200, sigma=0.5, delta0=0.0, fail_prob=0.05),
             derived=dict(n="200*d"),
             sweep=dict(d=[10], m=[100, 200]) if q else dict(d=[10, 20], m=[100, 400]),
-            reps=_size(profile, 40, 100), covers=("C6",),
+            reps=_size(profile, 30, 100), covers=("C6",),
             **registered_bound("frozenrep-shared-e2e", nu="head_scale**2/k",
                                premises=_premises_of("frozenrep-shared-e2e") + ("head_condition <= 1",))),
         Claim(

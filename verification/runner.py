@@ -488,7 +488,7 @@ def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None
         except (TypeError, ValueError):
             return None                     # the fixed value needs a per-replicate column
     try:
-        e = explain(b, **values)
+        e = explain(b, exponents=False, **values)
     except ValueError:
         return None                         # e.g. a constant measured per replicate
     return {"params": dict(vc.sweep_points[index]), "margin": float(margin), "value": e.value,
