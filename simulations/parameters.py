@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "Parameter",
     "REQUIRED",
+    "validate_matrix",
     "validate_int",
     "validate_float",
     "validate_choice",
@@ -79,6 +80,18 @@ def validate_int(low: int, high: float = math.inf) -> Callable[[str, Any], int]:
         return value
 
     return check
+
+
+def validate_matrix(name: str, value: Any) -> np.ndarray:
+    """A 2-D array of finite numbers (e.g. a frame), or ``ValueError`` naming the parameter."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.ndim != 2 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        shown = f"shape {np.shape(arr)}" if arr is not None else repr(value)
+        raise ValueError(f"parameter {name!r} must be a non-empty 2-D matrix of finite numbers; got {shown}")
+    return arr
 
 
 def validate_float(

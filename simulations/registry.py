@@ -38,6 +38,7 @@ __all__ = [
     "get_learner",
     "make_setting",
     "make_learner",
+    "build_learner",
 ]
 
 SETTINGS: Mapping[str, type[Setting]] = {
@@ -136,14 +137,21 @@ def make_learner(
     The defaults come from :meth:`Setting.learner_defaults` (``k``, ``radius``
     and, per family, e.g. ``c_w``) and, for ``frame``, from the true frame.
     """
-    cls = get_learner(name, setting)
+    return build_learner(get_learner(name, setting), setting, truth, hyper)
+
+
+def build_learner(
+    cls: type[Learner], setting: Setting, truth: SourceTruth | None = None, hyper: Mapping[str, Any] | None = None
+) -> Learner:
+    """Instantiate a learner class for ``setting`` (registered or not), filling its
+    ``SETTING_DEFAULTS`` left at ``None`` as :func:`make_learner` does."""
     kwargs = dict(hyper or {})
     sources = setting.learner_defaults()
     for hyper_name, source in cls.SETTING_DEFAULTS.items():
         if kwargs.get(hyper_name) is None:
             if source == "frame":
                 if truth is None:
-                    raise ValueError(f"learner {name!r} needs the true frame")
+                    raise ValueError(f"learner {cls.name!r} needs the true frame")
                 kwargs[hyper_name] = np.array(truth.frame)
             else:
                 kwargs[hyper_name] = sources[source]

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..parameters import Parameter, validate_float
+from ..parameters import Parameter, validate_float, validate_matrix
 from ..settings.base import SourceData, TargetData
 from ..solvers.finetune import finetune_step, mean_squared_error
 from .base import FineTuningClass, Learner, target_statistics
@@ -57,7 +57,7 @@ class Oracle(Learner):
 
     name: ClassVar[str] = "oracle"
     HYPERPARAMETERS: ClassVar = {
-        "frame": Parameter("the true d x k frame B* (filled in by the runner)", None, lambda name, v: np.asarray(v, dtype=float)),
+        "frame": Parameter("the true d x k frame B* (filled in by the runner)", None, validate_matrix),
         "radius": Parameter("fine-tuning radius, a real >= 0 (default: the setting's delta0)", None, validate_float(0.0)),
     }
     SETTING_DEFAULTS: ClassVar = {"frame": "frame", "radius": "radius"}

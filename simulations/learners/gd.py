@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..losses import LogisticLoss, Loss, SquaredLoss
-from ..parameters import Parameter, validate_choice, validate_float, validate_int
+from ..parameters import Parameter, validate_choice, validate_float, validate_int, validate_matrix
 from ..settings.base import SourceData, TargetData
 from ..solvers.gradient_descent import GDPath, gd_finetune, smoothness
 from ..solvers.logistic_finetune import ACTIVE_RTOL, logistic_finetune_step
@@ -47,7 +47,7 @@ GD_PARAMETERS = {
     "radius": Parameter("fine-tuning radius of the adaptrep source fit, a real >= 0 (default: the setting's delta0)",
                         None, validate_float(0.0)),
     "frame": Parameter("the true frame B* (filled in by the runner; used by source='oracle')", None,
-                       lambda name, v: np.asarray(v, dtype=float)),
+                       validate_matrix),
     "steps": Parameter("number s of gradient steps on the target, an integer >= 0", 10, validate_int(0)),
     "step_size": Parameter("gradient step eta, a real > 0 (default 1/beta, beta the smoothness of the target risk)",
                            None, validate_float(0.0, low_open=True)),

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..losses import LOSSES, Loss
-from ..parameters import Parameter, validate_choice, validate_float, validate_int
+from ..parameters import Parameter, validate_choice, validate_float, validate_int, validate_matrix
 from ..settings.base import SourceData, TargetData
 from ..solvers.network_fit import NetworkFit, finetune_network, fit_head, fit_network_sources, gd_network, initial_layers
 from .base import FineTuningClass, Learner, NotFittedError
@@ -225,7 +225,7 @@ class NetworkOracle(_NetworkLearner):
     name: ClassVar[str] = "oracle"
     HYPERPARAMETERS: ClassVar = {
         "frame": Parameter("the true first layer W* (k x d; filled in by the runner)", None,
-                           lambda name, v: np.asarray(v, dtype=float)),
+                           validate_matrix),
         "radius": _RADIUS,
         "c_w": _COMMON["c_w"],
         "loss": _COMMON["loss"],
