@@ -124,6 +124,16 @@ def _source_ignores_budget(mp):
     mp.setattr(AdaptRep, "_step_kwargs", kwargs)
 
 
+def _frozen_fit_on_few_tasks(mp):
+    """An indexing slip: FROZENREP's source step sees only the first 4 source tasks."""
+    from simulations.learners.frozenrep import FrozenRep
+    from simulations.settings.base import SourceData
+
+    original = FrozenRep.fit
+    mp.setattr(FrozenRep, "fit", lambda self, sources: original(
+        self, SourceData(X=sources.X[:4], y=sources.y[:4])))
+
+
 def _target_radius_ignored(mp):
     from simulations.learners.adaptrep import AdaptRep
 
@@ -249,6 +259,8 @@ BUGS = (
     Bug("maml-inner-step-small", "MAML's inner step size 2x too small", LINEAR + LOGISTIC, _maml_inner_step(0.5)),
     Bug("source-ignores-budget", "ADAPTREP's source step ignores the perturbation budget (frozen objective)", LINEAR,
         _source_ignores_budget),
+    Bug("frozen-fit-on-few-tasks", "FROZENREP's source step fitted on the first 4 source tasks only", LINEAR,
+        _frozen_fit_on_few_tasks),
     Bug("target-radius-ignored", "ADAPTREP's target step ignores the fine-tuning radius (head only)", LINEAR,
         _target_radius_ignored),
     Bug("target-noise-scaled", "the target labels' noise drawn 1.2x too large", LINEAR, _target_noise_scaled),
