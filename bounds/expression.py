@@ -240,30 +240,16 @@ class Bound:
             constant, a violated condition, or (``strict``) an unknown name;
             the message names the constant and the allowed range.
         """
-        extra = set(constants) - set(self.constants)
-        if strict and extra:
-            raise ValueError(
-                f"{self.name}: unknown constants {sorted(extra)}; "
-                f"this bound takes {list(self.constants)}")
+        if strict:
+            self._refuse_unknown(constants)
+        self._refuse_missing(constants)
         values: dict[str, np.ndarray] = {}
-        missing = []
         for cname, const in self.constants.items():
             if cname in constants and constants[cname] is not None:
                 values[cname] = as_array(self.name, cname, constants[cname])
                 check_value(self.name, const, values[cname])
-            elif cname not in self._defaults:
-                missing.append(const)
-        if missing:
-            c = missing[0]
-            raise ValueError(
-                f"{self.name}: missing constant {c.name!r} ({c.description}); "
-                f"allowed range: {c.range_text}; required: {list(self.required())}")
         self._fill_defaults(values)
-        try:
-            np.broadcast_shapes(*(np.shape(v) for v in values.values()))
-        except ValueError:
-            shapes = {n: np.shape(v) for n, v in values.items() if np.ndim(v)}
-            raise ValueError(f"{self.name}: constants do not broadcast together: {shapes}") from None
+        self._broadcast_shape(values)
         for text, names, pred in self._conditions:
             check_condition(self.name, text, names, pred, values)
         return values
@@ -333,6 +319,26 @@ class Bound:
         values = self.validate(strict=strict, **constants)
         return self._call(self._value_fn, values)
 
+    def _refuse_unknown(self, constants: Mapping[str, Any]) -> None:
+        extra = set(constants) - set(self.constants)
+        if extra:
+            raise ValueError(f"{self.name}: unknown constants {sorted(extra)}; "
+                             f"this bound takes {list(self.constants)}")
+
+    def _refuse_missing(self, constants: Mapping[str, Any]) -> None:
+        for cname, const in self.constants.items():
+            if constants.get(cname) is None and cname not in self._defaults:
+                raise ValueError(
+                    f"{self.name}: missing constant {cname!r} ({const.description}); "
+                    f"allowed range: {const.range_text}; required: {list(self.required())}")
+
+    def _broadcast_shape(self, values: Mapping[str, np.ndarray]) -> tuple[int, ...]:
+        try:
+            return np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+        except ValueError:
+            shapes = {n: np.shape(v) for n, v in values.items() if np.ndim(v)}
+            raise ValueError(f"{self.name}: constants do not broadcast together: {shapes}") from None
+
     def evaluate_in_domain(self, **constants: Any) -> np.ndarray:
         """Value of the bound, NaN wherever a constant or condition is outside the domain.
 
@@ -352,10 +358,8 @@ class Bound:
         numpy.ndarray
             The value, NaN outside the domain (and wherever it is not finite).
         """
-        extra = set(constants) - set(self.constants)
-        if extra:
-            raise ValueError(f"{self.name}: unknown constants {sorted(extra)}; "
-                             f"this bound takes {list(self.constants)}")
+        self._refuse_unknown(constants)
+        self._refuse_missing(constants)
         values: dict[str, np.ndarray] = {}
         ok: np.ndarray | bool = True
         for cname, const in self.constants.items():
@@ -364,14 +368,7 @@ class Bound:
                 good = const.contains(v)
                 ok = ok & good
                 values[cname] = np.where(good, v, self._safe_value(const))
-            elif cname not in self._defaults:
-                raise ValueError(f"{self.name}: missing constant {cname!r} ({const.description}); "
-                                 f"allowed range: {const.range_text}")
-        try:
-            shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
-        except ValueError:
-            shapes = {n: np.shape(v) for n, v in values.items() if np.ndim(v)}
-            raise ValueError(f"{self.name}: constants do not broadcast together: {shapes}") from None
+        shape = self._broadcast_shape(values)
         filled = [c for c in self._defaults if c not in values]
         self._fill_defaults(values, check=False)      # defaults may leave the range: masked
         for cname in filled:

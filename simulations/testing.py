@@ -11,7 +11,7 @@ failed; :func:`check_learner` runs them all.
 
 from __future__ import annotations
 
-import math
+import copy
 import pickle
 from typing import Any, Callable, Mapping
 
@@ -44,11 +44,23 @@ def invalid_candidates() -> tuple:
 
 
 class _Problem:
+    """One small instance of the setting, drawn once; the learner fitted and adapted on it once."""
+
     def __init__(self, setting: str, params: Mapping[str, Any] | None, seed: int) -> None:
         self.setting = make_setting(setting, dict(SMALL.get(setting, {}), **(params or {})))
         self.truth, self.sources = self.setting.draw_sources(generator(np.random.SeedSequence(seed)))
         self.target, self.data = self.setting.draw_target(generator(np.random.SeedSequence(seed + 1000)),
                                                           self.truth, None)
+        self._fitted: dict = {}
+
+    def new(self, cls: type[Learner], hyper: Mapping[str, Any] | None = None) -> Learner:
+        return build_learner(cls, self.setting, self.truth, hyper)
+
+    def fitted(self, cls: type[Learner]) -> Learner:
+        """A copy of the learner fitted on the sources and adapted on the target (computed once)."""
+        if cls not in self._fitted:
+            self._fitted[cls] = self.new(cls).fit(self.sources).adapt(self.data)
+        return copy.deepcopy(self._fitted[cls])
 
 
 def _cls(learner: str | type[Learner], setting: str) -> type[Learner]:
@@ -74,16 +86,33 @@ def check_params_round_trip(cls, setting, problem) -> None:
 
 
 def check_fit_adapt_predict(cls, setting, problem) -> None:
-    learner = build_learner(cls, problem.setting, problem.truth)
-    assert learner.fit(problem.sources) is learner, f"{_who(cls, setting)}: fit does not return self"
-    assert learner.adapt(problem.data) is learner, f"{_who(cls, setting)}: adapt does not return self"
+    learner = problem.new(cls)
+    who = _who(cls, setting)
+    assert learner.fit(problem.sources) is learner, f"{who}: fit does not return self"
+    rep = learner.representation_
+    if rep is not None:
+        p = problem.setting.params
+        assert np.all(np.isfinite(rep)), f"{who}: non-finite representation"
+        if problem.setting.family == "network":
+            assert rep.shape == (p["k"], p["d"]), f"{who}: first layer of shape {rep.shape}"
+        else:
+            assert rep.shape == (p["d"], p["k"]) and np.allclose(rep.T @ rep, np.eye(p["k"]), atol=1e-10), \
+                f"{who}: the frame is not an orthonormal d x k matrix"
+    assert isinstance(learner.converged_, bool), f"{who}: converged_ is not a bool"
+    assert learner.adapt(problem.data) is learner, f"{who}: adapt does not return self"
     pred = learner.predict(problem.data.X)
-    assert np.shape(pred) == (problem.data.X.shape[0],), f"{_who(cls, setting)}: predict has shape {np.shape(pred)}"
-    assert np.all(np.isfinite(pred)), f"{_who(cls, setting)}: non-finite predictions"
+    assert np.shape(pred) == (problem.data.X.shape[0],), f"{who}: predict has shape {np.shape(pred)}"
+    assert np.all(np.isfinite(pred)), f"{who}: non-finite predictions"
+    if problem.setting.family != "network":
+        theta = learner.theta_
+        assert np.shape(theta) == (problem.setting.params["d"],) and np.all(np.isfinite(theta)), \
+            f"{who}: theta_ is not a finite vector of length d"
+    obj = learner.target_objective_
+    assert np.isfinite(obj) and obj >= 0, f"{who}: target_objective_ = {obj}"
 
 
 def check_not_fitted(cls, setting, problem) -> None:
-    learner = build_learner(cls, problem.setting, problem.truth)
+    learner = problem.new(cls)
     for step in (lambda: learner.adapt(problem.data), lambda: learner.predict(problem.data.X)):
         try:
             step()
@@ -93,13 +122,13 @@ def check_not_fitted(cls, setting, problem) -> None:
 
 
 def check_deterministic(cls, setting, problem) -> None:
-    preds = [build_learner(cls, problem.setting, problem.truth).fit(problem.sources).adapt(problem.data)
-             .predict(problem.data.X) for _ in range(2)]
-    assert np.array_equal(preds[0], preds[1]), f"{_who(cls, setting)}: two fits on the same data differ"
+    again = problem.new(cls).fit(problem.sources).adapt(problem.data)
+    assert np.array_equal(again.predict(problem.data.X), problem.fitted(cls).predict(problem.data.X)), \
+        f"{_who(cls, setting)}: two fits on the same data differ"
 
 
 def check_risk_finite_nonnegative(cls, setting, problem) -> None:
-    learner = build_learner(cls, problem.setting, problem.truth).fit(problem.sources)
+    learner = problem.fitted(cls)
     target, data = problem.setting.draw_target(generator(np.random.SeedSequence(7)), problem.truth,
                                                learner.representation_)
     learner.adapt(data)
@@ -109,21 +138,41 @@ def check_risk_finite_nonnegative(cls, setting, problem) -> None:
 
 
 def check_refit_forgets(cls, setting, problem) -> None:
-    learner = build_learner(cls, problem.setting, problem.truth).fit(problem.sources).adapt(problem.data)
+    """A new fit forgets the previous target (no predictor survives it); a new adapt forgets the
+    previous target's attributes; an adapt that fails half-way leaves no predictor; refitting on the
+    same sources gives the same predictor."""
+    who = _who(cls, setting)
+    learner = problem.fitted(cls)
     first = learner.predict(problem.data.X)
+    learner.stale_target_attr_ = "left by the previous adapt"
     learner.fit(problem.sources)
+    assert not hasattr(learner, "stale_target_attr_"), f"{who}: a new fit kept a learned attribute"
     try:
         learner.predict(problem.data.X)
     except NotFittedError:
         pass
     else:
-        raise AssertionError(f"{_who(cls, setting)}: a new fit kept the previous target's predictor")
+        raise AssertionError(f"{who}: a new fit kept the previous target's predictor")
     learner.adapt(problem.data)
-    assert np.array_equal(learner.predict(problem.data.X), first), f"{_who(cls, setting)}: refit changed the result"
+    learner.stale_target_attr_ = "left by the previous adapt"
+    learner.adapt(problem.data)
+    assert not hasattr(learner, "stale_target_attr_"), f"{who}: a new adapt kept the previous target's state"
+    assert hasattr(learner, "representation_"), f"{who}: a new adapt dropped the source state"
+    assert np.array_equal(learner.predict(problem.data.X), first), f"{who}: refit changed the result"
+    bad = TargetData(X=np.ones((3, problem.setting.params["d"])), y=np.zeros(2))      # y does not match X
+    try:
+        learner.adapt(bad)
+    except Exception:             # noqa: BLE001 - any error; what matters is the state it leaves
+        pass
+    try:
+        learner.predict(problem.data.X)
+    except NotFittedError:
+        return
+    raise AssertionError(f"{who}: an adapt that failed left a predictor behind")
 
 
 def check_pickle(cls, setting, problem) -> None:
-    learner = build_learner(cls, problem.setting, problem.truth).fit(problem.sources).adapt(problem.data)
+    learner = problem.fitted(cls)
     try:
         clone = pickle.loads(pickle.dumps(learner))
     except Exception as exc:   # noqa: BLE001 - workers receive learners' results by pickling
@@ -136,13 +185,13 @@ def check_invalid_hyperparameters(cls, setting, problem) -> None:
     """Every candidate value of every hyper-parameter is accepted or refused by a ValueError naming it
     by the learner's parameter validation (``HYPERPARAMETERS``, what ``fit`` and ``adapt`` run before any
     work); each hyper-parameter refuses at least one candidate."""
-    defaults = build_learner(cls, problem.setting, problem.truth).get_params()
+    defaults = problem.new(cls).get_params()
     for name in cls.HYPERPARAMETERS:
         refused = 0
         for value in _CANDIDATES:
             if value is None:
                 continue
-            learner = build_learner(cls, problem.setting, problem.truth, {**defaults, name: value})
+            learner = problem.new(cls, {**defaults, name: value})
             try:
                 learner._validated()                 # noqa: SLF001 - the validation fit starts with
             except ValueError as exc:

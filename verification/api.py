@@ -149,16 +149,12 @@ def load_claims(claims: Any = None, *, profile: str = "quick", with_builtin: boo
             out += [c for c in items if isinstance(c, ValidatedClaim)]
             out += validate_claims([c for c in items if isinstance(c, Claim)], catalog)
     if claims is None or with_builtin:
-        builtin = validate_claims(builtin_claims(profile), catalog)
-        ids = {c.id for c in out}
-        clash = [c.id for c in builtin if c.id in ids]
-        if clash:
-            raise ClaimError(f"claims redefine built-in claim id(s): {', '.join(clash)}")
-        out += builtin
+        out += validate_claims(builtin_claims(profile), catalog)
     seen: set[str] = set()
-    for c in out:
+    for c in out:                            # across the sources: a file may not redefine a built-in id
         if c.id in seen:
-            raise ClaimError("duplicate claim id", claim=c.id, field="id")
+            raise ClaimError("duplicate claim id (defined twice, or redefining a built-in claim)",
+                             claim=c.id, field="id")
         seen.add(c.id)
     if select:
         chosen = [c for c in out if any(fnmatch.fnmatchcase(c.id, p) for p in select)]

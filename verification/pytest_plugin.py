@@ -77,12 +77,9 @@ class ClaimItem(pytest.Item):
 def _claims_of(config: pytest.Config) -> list:
     from .api import load_claims
     profile = config.getoption("metabound_builtin")
-    claims = []
-    for path in _sources(config):
-        claims += load_claims(path)
-    if profile:
-        claims += load_claims(None, profile=profile)
-    return claims
+    from_files = [vc for path in _sources(config) for vc in load_claims(path)]
+    # one list: ids unique across the files and the built-in profile
+    return load_claims(from_files, profile=profile or "quick", with_builtin=bool(profile))
 
 
 def _session_run(config: pytest.Config):

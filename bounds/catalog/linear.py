@@ -164,6 +164,12 @@ FROZENREP_SHARED = Bound(
 _HEAD_SCALE = Constant("head_scale", "bound on the target head norm ||w_0|| (the setting's head_scale)",
                        latex_name=r"h")
 
+#: Phi of frozenrep-shared-e2e, the bound on ||P_perp B*||_F^2 (docs/theory/frozenrep-shared-e2e.md):
+#: 8 k sigma^2 S^2 (sqrt(d) + sqrt(T) + t_G)^2 / (s^4 T nu), S, s = sqrt(n) +- (sqrt(d) + t_n).
+_E2E_PHI = ("8*k*sigma**2*(sqrt(n) + sqrt(d) + sqrt(2*log(6*T/fail_prob)))**2"
+            "*(sqrt(d) + sqrt(T) + sqrt(2*log(3/fail_prob)))**2"
+            "/((sqrt(n) - sqrt(d) - sqrt(2*log(6*T/fail_prob)))**4*T*nu)")
+
 FROZENREP_SHARED_E2E = Bound(
     name="frozenrep-shared-e2e",
     statement=(
@@ -186,12 +192,8 @@ FROZENREP_SHARED_E2E = Bound(
     derivation="docs/theory/frozenrep-shared-e2e.md",
     constants=standard("d", "k", "T", "n", "m", "sigma", "nu", "fail_prob") + (_HEAD_SCALE,),
     terms={
-        "representation": "head_scale**2*Min(1, 8*k*sigma**2*(sqrt(n) + sqrt(d) + sqrt(2*log(6*T/fail_prob)))**2"
-                          "*(sqrt(d) + sqrt(T) + sqrt(2*log(3/fail_prob)))**2"
-                          "/((sqrt(n) - sqrt(d) - sqrt(2*log(6*T/fail_prob)))**4*T*nu))",
-        "head": "(head_scale**2*Min(1, 8*k*sigma**2*(sqrt(n) + sqrt(d) + sqrt(2*log(6*T/fail_prob)))**2"
-                "*(sqrt(d) + sqrt(T) + sqrt(2*log(3/fail_prob)))**2"
-                "/((sqrt(n) - sqrt(d) - sqrt(2*log(6*T/fail_prob)))**4*T*nu)) + sigma**2)"
+        "representation": f"head_scale**2*Min(1, {_E2E_PHI})",
+        "head": f"(head_scale**2*Min(1, {_E2E_PHI}) + sigma**2)"
                 "*(sqrt(k) + sqrt(2*log(6/fail_prob)))**2/(sqrt(m) - sqrt(k) - sqrt(2*log(6/fail_prob)))**2",
     },
     conditions=("k <= d", "sqrt(n) > sqrt(d) + sqrt(2*log(6*T/fail_prob))",

@@ -1,11 +1,10 @@
-"""The common battery every registered learner must pass on every setting it supports
-(cf. scikit-learn's check_estimator)."""
+"""Registry-level checks of every registered learner on every setting it supports; the common
+battery itself (cf. scikit-learn's check_estimator) is simulations.testing.check_learner."""
 
 import numpy as np
 import pytest
 
 from simulations import LEARNER_CLASSES, LEARNERS, SETTINGS, get_learner, make_learner, make_setting
-from simulations.learners import NotFittedError
 from simulations.seeding import generator
 from simulations.settings import TargetData
 
@@ -31,106 +30,19 @@ def _problem(seed=0, setting="linear", **extra):
     return s, truth, sources, target, data
 
 
-def _check_representation(setting, learner):
-    rep = learner.representation_
-    if rep is None:
-        return
-    p = setting.params
-    if setting.family == "network":
-        assert rep.shape == (p["k"], p["d"]) and np.all(np.isfinite(rep))
-    else:
-        assert rep.shape == (p["d"], p["k"]) and np.allclose(rep.T @ rep, np.eye(p["k"]), atol=1e-10)
-
-
 def test_every_setting_has_a_battery_instance():
     assert set(SETTING_PARAMS) == set(SETTINGS)
     assert set(ALL) == {name for classes in LEARNER_CLASSES.values() for name in classes}
 
 
 @pytest.mark.parametrize("setting, name", PAIRS)
-def test_constructor_stores_params_unchanged(setting, name):
+def test_registry_hyper_parameters_cover_each_family(setting, name):
+    """The registry's union of hyper-parameters covers each family's class (the rest of the common
+    battery, shapes to pickling, is simulations.testing.check_learner: tests/simulations/test_sim_testing.py)."""
     cls = get_learner(name, setting)
-    learner = cls()
-    params = learner.get_params()
-    assert set(params) == set(cls._param_names())
-    learner.set_params(**params)
-    assert learner.get_params().keys() == params.keys()
-    with pytest.raises(ValueError, match="unknown hyper-parameter"):
-        learner.set_params(bogus=1)
     assert set(cls.HYPERPARAMETERS) <= set(LEARNERS[name].HYPERPARAMETERS)
-
-
-@pytest.mark.parametrize("setting, name", PAIRS)
-def test_fit_adapt_shapes_and_return_self(setting, name):
-    s, truth, sources, target, data = _problem(setting=setting)
-    d, m = s.params["d"], s.params["m"]
-    learner = make_learner(name, s, truth)
-    assert learner.fit(sources) is learner
-    _check_representation(s, learner)
-    assert learner.adapt(data) is learner
-    assert np.all(np.isfinite(learner.predict(data.X)))
-    assert learner.predict(data.X).shape == (m,)
-    if s.family != "network":
-        assert learner.theta_.shape == (d,)
-        assert np.all(np.isfinite(learner.theta_))
-    assert np.isfinite(learner.target_objective_) and learner.target_objective_ >= 0
-    assert isinstance(learner.converged_, bool)
-
-
-@pytest.mark.parametrize("setting, name", PAIRS)
-def test_adapt_before_fit_raises(setting, name):
-    s, truth, sources, target, data = _problem(setting=setting)
-    learner = make_learner(name, s, truth)
-    with pytest.raises(NotFittedError):
-        learner.adapt(data)
-    with pytest.raises(NotFittedError):
-        learner.predict(data.X)
-
-
-@pytest.mark.parametrize("setting, name", PAIRS)
-def test_refit_and_readapt_leave_no_stale_state(setting, name):
-    """A new fit forgets the previous target (no theta_ survives it); a new adapt forgets the
-    previous target's attributes; refitting on the same sources gives the same predictor."""
-    s, truth, sources, target, data = _problem(setting=setting)
-    learner = make_learner(name, s, truth).fit(sources).adapt(data)
-    first = learner.predict(data.X)
-    learner.stale_target_attr_ = "left by the previous adapt"
-    learner.fit(sources)
-    assert not hasattr(learner, "stale_target_attr_") and "theta_" not in vars(learner)
-    with pytest.raises(NotFittedError):
-        learner.predict(data.X)
-    learner.adapt(data)
-    learner.stale_target_attr_ = "left by the previous adapt"
-    learner.adapt(data)
-    assert not hasattr(learner, "stale_target_attr_")
-    assert hasattr(learner, "representation_")           # the source state stays
-    np.testing.assert_array_equal(learner.predict(data.X), first)
-    # an adapt that fails half-way leaves no predictor behind
-    bad = TargetData(X=np.ones((3, s.params["d"])), y=np.zeros(2))      # y does not match X
-    with pytest.raises(Exception):
-        learner.adapt(bad)
-    with pytest.raises(NotFittedError):
-        learner.predict(data.X)
-
-
-@pytest.mark.parametrize("setting, name", PAIRS)
-def test_deterministic(setting, name):
-    preds = []
-    for _ in range(2):
-        s, truth, sources, target, data = _problem(setting=setting, seed=3)
-        preds.append(make_learner(name, s, truth).fit(sources).adapt(data).predict(data.X))
-    np.testing.assert_array_equal(preds[0], preds[1])
-
-
-@pytest.mark.parametrize("setting, name", PAIRS)
-def test_risk_finite_nonnegative(setting, name):
-    s, truth, sources, target, data = _problem(setting=setting)
-    learner = make_learner(name, s, truth).fit(sources)
-    target, data = s.draw_target(generator(np.random.SeedSequence(7)), truth, learner.representation_)
-    learner.adapt(data)
-    row = s.evaluate(truth, target, data, learner)
-    for col in ("excess_risk", "insample_risk"):
-        assert np.isfinite(row[col]) and row[col] >= 0, (col, row[col])
+    with pytest.raises(ValueError, match="unknown hyper-parameter"):
+        cls().set_params(bogus=1)
 
 
 @pytest.mark.parametrize("setting, name", PAIRS)

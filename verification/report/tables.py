@@ -232,50 +232,33 @@ def _band(claim: Mapping, point: Mapping | None = None) -> tuple[float | None, f
     return (1.0, 1.0) if claim.get("check") == "exact" else (None, None)
 
 
-def failing_points(claim: Mapping) -> list[dict]:
-    """The points of a claim that fail it (after Holm's correction).
+def points_with_status(claim: Mapping, status: str) -> list[dict]:
+    """The points of a claim (entries of ``claim["points"]``) whose status is ``status``.
 
     Parameters
     ----------
     claim : mapping
         One entry of ``results["claims"]``.
-
-    Returns
-    -------
-    list of dict
-        The entries of ``claim["points"]`` whose status is ``fail``.
+    status : str
+        ``fail`` (after Holm's correction), ``vacuous`` (not rejected, bound >= baseline),
+        ``error`` (could not be decided), ``pass``.
     """
-    return [p for p in claim.get("points") or [] if p.get("status") == "fail"]
+    return [p for p in claim.get("points") or [] if p.get("status") == status]
+
+
+def failing_points(claim: Mapping) -> list[dict]:
+    """The points that fail the claim (:func:`points_with_status` ``fail``)."""
+    return points_with_status(claim, "fail")
 
 
 def vacuous_points(claim: Mapping) -> list[dict]:
-    """The points of a claim whose status is ``vacuous`` (not rejected, bound >= baseline).
-
-    Parameters
-    ----------
-    claim : mapping
-        One entry of ``results["claims"]``.
-
-    Returns
-    -------
-    list of dict
-    """
-    return [p for p in claim.get("points") or [] if p.get("status") == "vacuous"]
+    """The vacuous points of the claim (:func:`points_with_status` ``vacuous``)."""
+    return points_with_status(claim, "vacuous")
 
 
 def error_points(claim: Mapping) -> list[dict]:
-    """The points of a claim that could not be decided (status ``error``).
-
-    Parameters
-    ----------
-    claim : mapping
-        One entry of ``results["claims"]``.
-
-    Returns
-    -------
-    list of dict
-    """
-    return [p for p in claim.get("points") or [] if p.get("status") == "error"]
+    """The undecided points of the claim (:func:`points_with_status` ``error``)."""
+    return points_with_status(claim, "error")
 
 
 def params_text(point: Mapping) -> str:
