@@ -8,7 +8,7 @@ one by name.  Derivations live in ``docs/theory/``.
 from bounds.bayes_risk import bayes_risk_monte_carlo
 from bounds.constants import STANDARD, Constant
 from bounds.expression import KINDS, Bound
-from bounds.registry import BOUNDS, get_bound, summary
+from bounds.registry import BOUNDS, get_bound, register_bound, summary
 
 __all__ = ["BOUNDS", "Bound", "Constant", "KINDS", "STANDARD", "bayes_risk_monte_carlo",
-           "get_bound", "summary"]
+           "get_bound", "register_bound", "summary"]

@@ -5,7 +5,8 @@ See ``docs/linear.md`` for the linear settings, learners and solvers, and
 """
 
 from .montecarlo import DIAGNOSTIC_COLUMNS, EXTRA_COLUMNS, RISK_COLUMNS, run_monte_carlo, run_replicate
-from .registry import LEARNER_CLASSES, LEARNERS, SETTINGS, get_learner, get_setting, make_learner, make_setting
+from .registry import (LEARNER_CLASSES, LEARNERS, SETTINGS, get_learner, get_setting, load_plugins, make_learner,
+                       make_setting, register_learner, register_setting)
 
 __all__ = [
     "run_monte_carlo",
@@ -20,4 +21,7 @@ __all__ = [
     "get_learner",
     "make_setting",
     "make_learner",
+    "register_setting",
+    "register_learner",
+    "load_plugins",
 ]

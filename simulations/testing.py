@@ -4,9 +4,10 @@
 >>> from simulations.testing import check_learner
 >>> check_learner("adaptrep", "linear")                      # doctest: +SKIP
 >>> check_learner(MyLearner, "linear", params=dict(d=8))     # a class that is not registered
+>>> check_setting(MySetting, params=dict(d=8, k=2, T=6, n=20, m=10))   # doctest: +SKIP
 
-Each check raises ``AssertionError`` naming the learner, the setting and what
-failed; :func:`check_learner` runs them all.
+Each check raises ``AssertionError`` naming the learner or setting and what
+failed; :func:`check_learner` and :func:`check_setting` run them all.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .learners import Learner, NotFittedError
-from .registry import build_learner, get_learner, make_setting
+from .registry import LEARNER_CLASSES, build_learner, get_learner, get_setting
 from .seeding import generator
-from .settings import TargetData
+from .settings import Setting, TargetData
 
-__all__ = ["check_learner", "invalid_candidates", "LEARNER_CHECKS"]
+__all__ = ["check_learner", "check_setting", "invalid_candidates", "LEARNER_CHECKS", "SETTING_CHECKS"]
 
 #: Small instances of each setting, for the battery.
 SMALL = {
@@ -46,8 +47,9 @@ def invalid_candidates() -> tuple:
 class _Problem:
     """One small instance of the setting, drawn once; the learner fitted and adapted on it once."""
 
-    def __init__(self, setting: str, params: Mapping[str, Any] | None, seed: int) -> None:
-        self.setting = make_setting(setting, dict(SMALL.get(setting, {}), **(params or {})))
+    def __init__(self, setting: str | type[Setting], params: Mapping[str, Any] | None, seed: int) -> None:
+        cls = _setting_cls(setting)
+        self.setting = cls.from_params(**dict(SMALL.get(cls.name, {}), **(params or {})))
         self.truth, self.sources = self.setting.draw_sources(generator(np.random.SeedSequence(seed)))
         self.target, self.data = self.setting.draw_target(generator(np.random.SeedSequence(seed + 1000)),
                                                           self.truth, None)
@@ -63,12 +65,21 @@ class _Problem:
         return copy.deepcopy(self._fitted[cls])
 
 
-def _cls(learner: str | type[Learner], setting: str) -> type[Learner]:
-    return get_learner(learner, setting) if isinstance(learner, str) else learner
+def _cls(learner: str | type[Learner], setting: str | type[Setting]) -> type[Learner]:
+    return get_learner(learner, _setting_cls(setting)) if isinstance(learner, str) else learner
 
 
-def _who(cls: type[Learner], setting: str) -> str:
-    return f"learner {cls.__name__} ({cls.name!r}) on setting {setting!r}"
+def _setting_cls(setting: str | type[Setting]) -> type[Setting]:
+    if isinstance(setting, str):
+        return get_setting(setting)
+    if isinstance(setting, type) and issubclass(setting, Setting):
+        return setting
+    raise TypeError(f"setting must be a registered name or a Setting subclass, got {setting!r}")
+
+
+def _who(cls: type[Learner], setting: str | type[Setting]) -> str:
+    label = setting if isinstance(setting, str) else setting.name
+    return f"learner {cls.__name__} ({cls.name!r}) on setting {label!r}"
 
 
 def check_params_round_trip(cls, setting, problem) -> None:
@@ -217,8 +228,9 @@ def check_learner(learner: str | type[Learner], setting: str = "linear", params:
     Parameters
     ----------
     learner : str or Learner subclass
-    setting : str
-        A registered setting; its small instance (:data:`SMALL`) is updated with ``params``.
+    setting : str or Setting subclass
+        A registered setting name or any setting class; its small instance
+        (:data:`SMALL`, for the built-in ones) is updated with ``params``.
     params : mapping, optional
         Setting parameters.
     seed : int
@@ -231,9 +243,187 @@ def check_learner(learner: str | type[Learner], setting: str = "linear", params:
         The first check that fails, naming the learner, the setting and what is wrong.
     """
     cls = _cls(learner, setting)
+    if not isinstance(setting, str):
+        setting = _setting_cls(setting)
     if not (isinstance(cls, type) and issubclass(cls, Learner)):
         raise TypeError(f"learner must be a registered name or a Learner subclass, got {learner!r}")
     problem = _Problem(setting, params, seed)
     for check in LEARNER_CHECKS:
         if check.__name__ not in skip:
             check(cls, setting, problem)
+
+
+# ------------------------------------------------------------------ settings
+def _who_setting(cls: type[Setting]) -> str:
+    return f"setting {cls.__name__} ({cls.name!r})"
+
+
+class _SettingProblem:
+    """The setting built from the given parameters; its draws under two seeds."""
+
+    def __init__(self, cls: type[Setting], params: Mapping[str, Any] | None, seed: int) -> None:
+        self.cls = cls
+        self.given = dict(SMALL.get(cls.name, {}), **(params or {}))
+        self.seed = seed
+        try:
+            self.setting = cls.from_params(**self.given)
+        except Exception as exc:  # noqa: BLE001
+            raise AssertionError(f"{_who_setting(cls)}: cannot be built from {self.given}: "
+                                 f"{type(exc).__name__}: {exc}") from None
+
+    def draw(self, seed: int):
+        truth, sources = self.setting.draw_sources(generator(np.random.SeedSequence(seed)))
+        target, data = self.setting.draw_target(generator(np.random.SeedSequence(seed + 1000)), truth, None)
+        return truth, sources, target, data
+
+
+def _arrays(obj: Any) -> dict[str, np.ndarray]:
+    """The array fields of a data or truth dataclass (``None`` fields left out)."""
+    return {k: np.asarray(v) for k, v in vars(obj).items() if isinstance(v, np.ndarray)}
+
+
+def check_setting_parameters(cls, problem) -> None:
+    """Every parameter is declared with a :class:`~simulations.parameters.Parameter`; the resolved
+    parameters hold every declared name; leaving out a required one is refused naming it."""
+    from .parameters import Parameter
+
+    who = _who_setting(cls)
+    for key, spec in cls.PARAMETERS.items():
+        assert isinstance(spec, Parameter), f"{who}: parameter {key!r} is not a Parameter"
+    assert set(problem.setting.params) >= set(cls.PARAMETERS), \
+        f"{who}: resolved parameters miss {sorted(set(cls.PARAMETERS) - set(problem.setting.params))}"
+    for key, spec in cls.PARAMETERS.items():
+        if not spec.required:
+            continue
+        given = {k: v for k, v in problem.given.items() if k != key}
+        try:
+            cls.from_params(**given)
+        except ValueError as exc:
+            assert f"'{key}'" in str(exc), f"{who}: leaving out {key!r} is refused without naming it: {exc}"
+        else:
+            raise AssertionError(f"{who}: the required parameter {key!r} can be left out")
+    try:
+        cls.from_params(**problem.given, bogus_parameter_name=1)
+    except ValueError as exc:
+        assert "bogus_parameter_name" in str(exc), f"{who}: an unknown parameter is refused without naming it"
+    else:
+        raise AssertionError(f"{who}: an unknown parameter name is accepted")
+
+
+def check_setting_invalid_parameters(cls, problem) -> None:
+    """Every candidate value (:func:`invalid_candidates`) of every parameter is accepted or refused by a
+    ``ValueError`` naming it, and every parameter refuses at least one of them."""
+    who = _who_setting(cls)
+    for key in cls.PARAMETERS:
+        refused = 0
+        for value in _CANDIDATES:
+            if value is None:
+                continue
+            try:
+                cls.from_params(**{**problem.given, key: value})
+            except ValueError as exc:
+                assert f"'{key}'" in str(exc), \
+                    f"{who}: {key} = {value!r} refused without naming {key!r}: {exc}"
+                refused += 1
+            except Exception as exc:  # noqa: BLE001 - the point of the check
+                raise AssertionError(f"{who}: {key} = {value!r} raised {type(exc).__name__}: {exc} "
+                                     "instead of a ValueError") from None
+        assert refused, f"{who}: no invalid value of {key!r} is refused ({_CANDIDATES})"
+
+
+def check_setting_draws(cls, problem) -> None:
+    """Shapes and finiteness of the draws: sources ``X`` (T, n, d) and ``y`` (T, n), target ``X`` (m, d) and
+    ``y`` (m,); the same seed gives the same draws and another seed other draws."""
+    who = _who_setting(cls)
+    p = problem.setting.params
+    truth, sources, target, data = problem.draw(problem.seed)
+    d = sources.X.shape[-1]
+    if "d" in p:
+        assert d == p["d"], f"{who}: source inputs have dimension {d}, not d = {p['d']}"
+    if {"T", "n"} <= set(p):
+        assert sources.X.shape == (p["T"], p["n"], d), f"{who}: source X has shape {sources.X.shape}"
+    assert sources.y.shape == sources.X.shape[:2], f"{who}: source y has shape {sources.y.shape}"
+    if "m" in p:
+        assert data.X.shape == (p["m"], d), f"{who}: target X has shape {data.X.shape}"
+    assert data.y.shape == data.X.shape[:1], f"{who}: target y has shape {data.y.shape}"
+    for what, obj in (("sources", sources), ("target data", data), ("source truth", truth), ("target truth", target)):
+        for key, arr in _arrays(obj).items():
+            assert np.all(np.isfinite(arr)), f"{who}: {what}.{key} is not finite"
+    again = problem.draw(problem.seed)
+    for what, a, b in zip(("source truth", "sources", "target truth", "target data"),
+                          (truth, sources, target, data), again):
+        for key, arr in _arrays(a).items():
+            assert np.array_equal(arr, _arrays(b)[key]), f"{who}: two draws with one seed differ in {what}.{key}"
+    other = problem.draw(problem.seed + 1)
+    assert not np.array_equal(sources.y, other[1].y), f"{who}: two seeds give the same source data"
+
+
+def check_setting_risks(cls, problem) -> None:
+    """``evaluate`` gives finite, non-negative ``excess_risk`` and ``insample_risk`` for the family's
+    target-only learner; for linear families, the true predictor has excess risk 0 and the zero predictor
+    the positive risk ``theta' Sigma theta``."""
+    who = _who_setting(cls)
+    truth, sources, target, data = problem.draw(problem.seed)
+    family = problem.setting.family
+    learner_cls = LEARNER_CLASSES.get(family, {}).get("target-only")
+    if learner_cls is None:
+        return                         # a new family without a target-only learner: nothing to evaluate with
+    learner = build_learner(learner_cls, problem.setting, truth).fit(sources).adapt(data)
+    row = problem.setting.evaluate(truth, target, data, learner)
+    for col in ("excess_risk", "insample_risk"):
+        assert col in row and np.isfinite(row[col]) and row[col] >= 0, f"{who}: {col} = {row.get(col)}"
+    if family != "linear":
+        return
+    theta = np.asarray(target.theta, float)
+    scale = float(theta @ np.asarray(truth.covariance) @ theta)
+    learner.theta_ = theta.copy()
+    at_truth = problem.setting.evaluate(truth, target, data, learner)["excess_risk"]
+    assert abs(at_truth) <= 1e-9 * max(1.0, scale), f"{who}: the true predictor has excess risk {at_truth}"
+    learner.theta_ = np.zeros_like(theta)
+    at_zero = problem.setting.evaluate(truth, target, data, learner)["excess_risk"]
+    assert np.isclose(at_zero, scale, rtol=1e-9, atol=1e-12), \
+        f"{who}: the zero predictor has excess risk {at_zero}, not theta' Sigma theta = {scale}"
+
+
+def check_setting_pickle(cls, problem) -> None:
+    """The setting and its draws pickle (workers receive them so) and compare equal after the round trip."""
+    who = _who_setting(cls)
+    truth, sources, *_ = problem.draw(problem.seed)
+    try:
+        setting, truth2, sources2 = pickle.loads(pickle.dumps((problem.setting, truth, sources)))
+    except Exception as exc:  # noqa: BLE001
+        raise AssertionError(f"{who}: does not pickle: {exc}") from None
+    assert type(setting) is cls, f"{who}: unpickles as {type(setting).__name__}"
+    assert np.array_equal(sources2.y, sources.y), f"{who}: pickled source data differ"
+
+
+#: The checks of :func:`check_setting`, in order.
+SETTING_CHECKS: tuple[Callable, ...] = (check_setting_parameters, check_setting_invalid_parameters,
+                                        check_setting_draws, check_setting_risks, check_setting_pickle)
+
+
+def check_setting(setting: str | type[Setting], params: Mapping[str, Any] | None = None, seed: int = 0,
+                  skip: tuple[str, ...] = ()) -> None:
+    """Run the battery on a setting (a registered name or any :class:`Setting` subclass).
+
+    Parameters
+    ----------
+    setting : str or Setting subclass
+    params : mapping, optional
+        Parameters of the instance checked (with the built-in settings'
+        small instances, :data:`SMALL`, as defaults); must include the
+        required ones of a new setting.
+    seed : int
+    skip : tuple of str
+        Names of checks to skip.
+
+    Raises
+    ------
+    AssertionError
+        The first check that fails, naming the setting and what is wrong.
+    """
+    cls = _setting_cls(setting)
+    problem = _SettingProblem(cls, params, seed)
+    for check in SETTING_CHECKS:
+        if check.__name__ not in skip:
+            check(cls, problem)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .plugins import plugin_provenance
 from .report.tables import slope_text
 
 __all__ = ["SCHEMA", "provenance", "build_results", "write_results",
@@ -49,7 +50,8 @@ def _git_commit() -> str | None:
 
 
 def provenance(seed: int, **extra) -> dict:
-    """Package version, git commit, seed, timestamp, library versions, platform."""
+    """Package version, git commit, seed, timestamp, library versions, platform, plugins
+    (:func:`verification.plugins.plugin_provenance`)."""
     return {
         "package": "metabound",
         "version": _version("metabound"),
@@ -60,6 +62,7 @@ def provenance(seed: int, **extra) -> dict:
         "platform": platform.platform(),
         "libraries": {lib: _version(lib) for lib in _LIBRARIES},
         "command": " ".join(sys.argv),
+        "plugins": plugin_provenance(),
         **extra,
     }
 

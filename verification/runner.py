@@ -59,6 +59,36 @@ def point_seed(run_seed: int, claim_id: str, index: int) -> np.random.SeedSequen
                                   spawn_key=(zlib.crc32(claim_id.encode()), int(index)))
 
 
+def plugin_code(setting: str, learners: Sequence[str], cache: dict[str, str] | None = None) -> dict:
+    """The code of the plugin classes a point runs: ``{"setting:NAME" | "learner:NAME": {class, digest}}``.
+
+    Empty when the setting and every learner are the suite's own.  The digest
+    is :func:`~verification.store.code_digest` of the class's top-level module
+    or package, so an edited plugin never reuses stored replicates.
+    """
+    from simulations.registry import get_learner, get_setting, is_builtin  # lazy
+
+    cache = {} if cache is None else cache
+    out: dict[str, dict] = {}
+    classes = [("setting", setting, get_setting(setting))]
+    classes += [("learner", name, get_learner(name, setting)) for name in learners]
+    for kind, name, cls in classes:
+        if is_builtin(cls):
+            continue
+        top = cls.__module__.split(".")[0]
+        if top not in cache:
+            cache[top] = code_digest(top)
+        out[f"{kind}:{name}"] = {"class": f"{cls.__module__}.{cls.__qualname__}", "digest": cache[top]}
+    return out
+
+
+def _runtime_registrations(custom: Callable | None) -> tuple:
+    if custom is not None:
+        return ()
+    from simulations.registry import runtime_registrations  # lazy
+    return runtime_registrations()
+
+
 def _default_monte_carlo() -> Callable:
     from simulations import run_monte_carlo  # lazy
     return run_monte_carlo
@@ -121,6 +151,9 @@ class Batch:
     reps: tuple[int, ...]
     monte_carlo: Callable | None = None
     blas_threads: int | None = 1
+    #: Settings and learners registered at run time in the main process
+    #: (:func:`simulations.registry.runtime_registrations`); a worker adopts them first.
+    registrations: tuple = ()
 
 
 @dataclass
@@ -146,6 +179,9 @@ def run_batch(batch: Batch) -> BatchResult:
     """
     t0 = time.perf_counter()
     job = batch.job
+    if batch.registrations:
+        from simulations.registry import adopt  # lazy
+        adopt(batch.registrations)
     with threadpool_limits(limits=batch.blas_threads, user_api="blas"):
         if batch.monte_carlo is None:
             from simulations import make_setting, run_replicate  # lazy
@@ -181,8 +217,8 @@ def point_frame(rows: Mapping[int, Sequence[dict]], reps: int) -> pd.DataFrame:
 
 
 def plan_batches(missing: Sequence[tuple[PointJob, Sequence[int]]], batch_size: int,
-                 monte_carlo: Callable | None = None, blas_threads: int | None = 1
-                 ) -> list[Batch]:
+                 monte_carlo: Callable | None = None, blas_threads: int | None = 1,
+                 registrations: tuple = ()) -> list[Batch]:
     """Group the missing replicates of each point into batches.
 
     Parameters
@@ -193,7 +229,7 @@ def plan_batches(missing: Sequence[tuple[PointJob, Sequence[int]]], batch_size: 
         Largest number of replicates per batch (consecutive replicates of one
         point).  Ignored with ``monte_carlo``: a per-point callable computes
         the whole point in one batch.
-    monte_carlo, blas_threads
+    monte_carlo, blas_threads, registrations
         Copied into every batch.
 
     Returns
@@ -206,10 +242,10 @@ def plan_batches(missing: Sequence[tuple[PointJob, Sequence[int]]], batch_size: 
         if not reps:
             continue
         if monte_carlo is not None:
-            batches.append(Batch(job, tuple(range(job.reps)), monte_carlo, blas_threads))
+            batches.append(Batch(job, tuple(range(job.reps)), monte_carlo, blas_threads, registrations))
             continue
         for i in range(0, len(reps), batch_size):
-            batches.append(Batch(job, tuple(reps[i:i + batch_size]), None, blas_threads))
+            batches.append(Batch(job, tuple(reps[i:i + batch_size]), None, blas_threads, registrations))
     return batches
 
 
@@ -328,11 +364,14 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
         digest = code_digest("simulations")
     except ImportError:
         digest = None
+    plugin_digests: dict[str, str] = {}
     for vc in claims:
         jobs = _jobs(vc, seed)
         ids = [point_identity(engine=engine, setting=j.setting, params=j.params,
                               learners=j.learners, learner_params=j.learner_params,
-                              seed=j.seed, blas_threads=blas_threads, digest=digest)
+                              seed=j.seed, blas_threads=blas_threads, digest=digest,
+                              plugins=None if custom is not None else
+                              plugin_code(j.setting, j.learners, plugin_digests))
                for j in jobs]
         states.append(_ClaimState(vc, jobs, [point_key(i) for i in ids], ids,
                                   rows=[{} for _ in jobs],
@@ -402,7 +441,7 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
 
     n_missing = sum(len(r) for _, r in missing)
     size = batch_size or _auto_batch_size(n_missing, backend.workers)
-    batches = plan_batches(missing, size, custom, blas_threads)
+    batches = plan_batches(missing, size, custom, blas_threads, _runtime_registrations(custom))
 
     for bi, result, exc in (backend.map_unordered(run_batch, batches) if batches else ()):
         batch = batches[bi]

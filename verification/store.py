@@ -167,13 +167,23 @@ def code_digest(package: str = "simulations") -> str:
     Part of every key: a change to the simulator's code invalidates stored
     replicates even when the package version was not bumped.  Computed anew
     on every call (a few milliseconds), so a long-lived process sees edits.
+    ``package`` may also be a single module (a plugin's ``my_learner.py``):
+    then its file alone is digested.  A module without a source file (one
+    defined interactively) gets a random digest, so nothing computed with it
+    is ever reused.
     """
     import importlib
+    import secrets
 
     mod = importlib.import_module(package)
-    root = Path(mod.__file__).resolve().parent
+    source = getattr(mod, "__file__", None)
+    if source is None:
+        return "unreusable-" + secrets.token_hex(16)
+    source = Path(source).resolve()
+    is_package = hasattr(mod, "__path__")
+    root = source.parent
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in (sorted(root.rglob("*.py")) if is_package else [source]):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
         h.update(path.read_bytes())
@@ -197,7 +207,7 @@ def _canonical(obj: Any) -> str:
 def point_identity(*, engine: str, setting: str, params: Mapping[str, Any],
                    learners: Sequence[str], learner_params: Mapping[str, Any] | None,
                    seed: np.random.SeedSequence, blas_threads: int | None = 1,
-                   digest: str | None = None) -> dict:
+                   digest: str | None = None, plugins: Mapping[str, Any] | None = None) -> dict:
     """Everything that determines the replicates of one sweep point.
 
     Parameters
@@ -219,6 +229,10 @@ def point_identity(*, engine: str, setting: str, params: Mapping[str, Any],
         BLAS threads the replicates run with.
     digest : str, optional
         :func:`code_digest` of ``simulations`` (computed when not given).
+    plugins : mapping, optional
+        The code of plugin settings and learners the point runs
+        (:func:`verification.runner.plugin_code`); absent from the identity
+        when empty, so built-in points keep their keys.
 
     Returns
     -------
@@ -231,7 +245,7 @@ def point_identity(*, engine: str, setting: str, params: Mapping[str, Any],
             digest = code_digest("simulations")
         except ImportError:
             digest = None
-    return {
+    identity = {
         "engine": engine,
         "package_version": _package_version(),
         "simulations_digest": digest,
@@ -244,6 +258,9 @@ def point_identity(*, engine: str, setting: str, params: Mapping[str, Any],
                  "pool_size": int(seed.pool_size)},
         "blas_threads": blas_threads,
     }
+    if plugins:
+        identity["plugins"] = _plain(dict(plugins))
+    return identity
 
 
 def point_key(identity: Mapping[str, Any]) -> str:

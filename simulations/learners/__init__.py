@@ -1,8 +1,9 @@
 """Learners: one protocol (``fit`` on sources, ``adapt`` on the target)."""
 
 from .adaptrep import AdaptRep
-from .base import Learner, NotFittedError
+from .base import FineTuningClass, Learner, NotFittedError, target_statistics
 from .baselines import Oracle, TargetOnly
 from .frozenrep import FrozenRep
 
-__all__ = ["Learner", "NotFittedError", "AdaptRep", "FrozenRep", "TargetOnly", "Oracle"]
+__all__ = ["Learner", "NotFittedError", "FineTuningClass", "target_statistics", "AdaptRep", "FrozenRep",
+           "TargetOnly", "Oracle"]
