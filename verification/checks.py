@@ -86,19 +86,14 @@ from scipy import stats as sps
 
 from . import stats
 
-__all__ = ["CHECKS", "RATE_CHECKS", "CLAIM_CHECKS", "UPPER_CHECKS", "LOWER_CHECKS", "ALWAYS_CHECKS",
-           "DEFAULT_TOL", "MIN_REPS", "POWER", "ALWAYS_RTOL", "PointSample", "CheckResult", "run_check",
-           "decide", "screen", "apply_decisions"]
+__all__ = ["CHECKS", "DEFAULT_TOL", "MIN_REPS", "POWER", "ALWAYS_RTOL", "PointSample", "CheckResult",
+           "run_check", "decide", "screen", "apply_decisions"]
 
+#: Names of the built-in checks.  Their rules are below; :mod:`verification.check_registry` holds each as a
+#: :class:`~verification.check_registry.Check` (with any plugin checks), which is what claims are validated
+#: against and what the report asks.
 CHECKS = ("upper-whp", "upper-mean", "upper-always", "lower-mean", "lower-always", "exact",
           "rate", "rate-at-least", "exponent", "separation")
-#: Checks decided by one slope test on the bound's shape.
-RATE_CHECKS = ("rate", "rate-at-least")
-#: Checks decided by one test per claim (slopes).
-CLAIM_CHECKS = RATE_CHECKS + ("exponent",)
-UPPER_CHECKS = ("upper-whp", "upper-mean", "upper-always")
-LOWER_CHECKS = ("lower-mean", "lower-always")
-ALWAYS_CHECKS = ("upper-always", "lower-always")
 DEFAULT_TOL = 0.2
 #: Minimum number of replicates per point for checks built on means.
 MIN_REPS = 20
@@ -513,17 +508,6 @@ def fit_exponent(samples: list[PointSample], level: float, along: str,
     return records, fit
 
 
-_POINT_RULES = {
-    "upper-whp": point_upper_whp,
-    "upper-mean": point_upper_mean,
-    "upper-always": point_upper_always,
-    "lower-mean": point_lower_mean,
-    "lower-always": point_lower_always,
-    "exact": point_exact,
-    "separation": point_separation,
-}
-
-
 def _error_record(sample: PointSample, message: str) -> dict:
     risk = np.asarray(sample.risk, float)
     return {"bound": _finite(float(np.mean(_bound_array(sample)))) if np.all(np.isfinite(_bound_array(sample)))
@@ -540,33 +524,36 @@ def _premise_record(rec: dict, violations: dict) -> dict:
     return rec
 
 
-def run_check(check: str, samples: list[PointSample], level: float,
+def run_check(check: "str | Check", samples: list[PointSample], level: float,
               tol: float | None = None, band: tuple[float, float] | None = None,
               along: str | None = None, exponent: tuple[float, float] | None = None) -> CheckResult:
-    """Apply the decision rule ``check`` to the samples of one claim.
+    """Apply the decision rule of ``check`` (a registered name or a :class:`~verification.check_registry.Check`)
+    to the samples of one claim.
 
     ``level`` is the per-side error level of the reported intervals.  Points
     that :func:`screen` refuses get status ``error`` and no test; a violated
-    premise gives the point's test p-value 0.
+    premise gives the point's test p-value 0.  The options (``tol``, ``band``,
+    ``along``, ``exponent``) reach the rule when the check takes them.
     """
-    if check not in CHECKS:
-        raise ValueError(f"unknown check {check!r}; known: {', '.join(CHECKS)}")
+    from .check_registry import get_check  # the registry holds the rules of this module
+
+    chk = get_check(check) if isinstance(check, str) else check
+    options = {k: v for k, v in (("tol", tol), ("band", band), ("along", along), ("exponent", exponent))
+               if v is not None and chk.takes(k)}
     screened = [screen(s) for s in samples]
-    if check in _POINT_RULES:
-        rule = _POINT_RULES[check]
+    if not chk.per_claim:
         records, tests = [], []
         for i, (s, (error, violations)) in enumerate(zip(samples, screened)):
             if error is not None:
                 rec = _error_record(s, error)
             else:
-                rec = rule(s, level, band or (1.0, 1.0)) if check == "exact" else rule(s, level)
-                rec = _premise_record(rec, violations)
+                rec = _premise_record(chk.rule(s, level, **options), violations)
                 tests.append((i, rec["p_value"]))
             rec["params"] = dict(s.params)
             records.append(rec)
         return CheckResult(records, tests)
-    if len(samples) < MIN_RATE_POINTS:
-        raise ValueError(f"{check} needs at least {MIN_RATE_POINTS} sweep points")
+    if len(samples) < chk.min_points:
+        raise ValueError(f"{chk.name} needs at least {chk.min_points} sweep points")
     errors = [(i, e) for i, (e, _) in enumerate(screened) if e is not None]
     if errors:                  # one slope over all points: a point that cannot be decided voids the claim
         first = errors[0][1]
@@ -575,11 +562,7 @@ def run_check(check: str, samples: list[PointSample], level: float,
         for rec, s in zip(records, samples):
             rec["params"] = dict(s.params)
         return CheckResult(records, [], None)
-    if check == "exponent":
-        records, fit = fit_exponent(samples, level, along, exponent)
-    else:
-        records, fit = fit_rate(samples, level, DEFAULT_TOL if tol is None else tol,
-                                at_least=(check == "rate-at-least"))
+    records, fit = chk.rule(samples, level, **options)
     violations: dict = {}
     for rec, s, (_, v) in zip(records, samples, screened):
         rec["params"] = dict(s.params)
@@ -635,7 +618,9 @@ def claim_status(statuses: list[str | None], has_tests: bool = True) -> str:
 def decide(check: str, samples: list[PointSample], alpha: float = 1e-3,
            tol: float | None = None, **options) -> tuple[str, CheckResult]:
     """Decide one claim on its own (Holm over its own tests at ``alpha``)."""
-    n_tests = len(samples) if check in _POINT_RULES else 1
+    from .check_registry import get_check
+
+    n_tests = 1 if get_check(check).per_claim else len(samples)
     result = run_check(check, samples, alpha / max(n_tests, 1), tol, **options)
     rejected, adjusted = stats.holm([p for _, p in result.tests], alpha)
     status = apply_decisions(result, list(rejected), list(adjusted))

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .catalog import REQUIRED, Catalog
-from .checks import CHECKS, CLAIM_CHECKS, MIN_RATE_POINTS, MIN_REPS, RATE_CHECKS, UPPER_CHECKS
+from .check_registry import CHECK_REGISTRY, Check, get_check
+from .checks import MIN_REPS
 from .errors import ClaimError
 from .expressions import BoundExpression, Premise, parse_bound, parse_premise
 
@@ -99,8 +100,13 @@ class ValidatedClaim:
         return self.claim.id
 
     @property
+    def check(self) -> Check:
+        """The claim's :class:`~verification.check_registry.Check`."""
+        return get_check(self.claim.check)
+
+    @property
     def n_tests(self) -> int:
-        return 1 if self.claim.check in CLAIM_CHECKS else len(self.points)
+        return 1 if self.check.per_claim else len(self.points)
 
 
 def _is_scalar(v: Any) -> bool:
@@ -122,43 +128,49 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
     if not isinstance(c.learner, str) or c.learner not in catalog.learners:
         raise err(f"unknown learner {c.learner!r}; known: "
                   f"{', '.join(catalog.learners)}", "learner")
-    if not isinstance(c.check, str) or c.check not in CHECKS:
-        raise err(f"unknown check {c.check!r}; known: {', '.join(CHECKS)}", "check")
-    if c.check == "separation":
+    if not isinstance(c.check, str) or c.check not in CHECK_REGISTRY:
+        raise err(f"unknown check {c.check!r}; known: {', '.join(CHECK_REGISTRY)}", "check")
+    check = get_check(c.check)
+    taking = {f: [n for n, k in CHECK_REGISTRY.items() if k.takes(f)] for f in ("versus", "tol", "band", "along",
+                                                                                 "exponent")}
+
+    def only(field: str) -> str:
+        return f"only {' and '.join(taking[field]) or 'no'} checks take {field!r}"
+
+    if check.takes("versus"):
         if c.versus is None:
-            raise err("separation checks need 'versus' (the learner compared against)",
-                      "versus")
+            raise err(f"{c.check} checks need 'versus' (the learner compared against)", "versus")
         if not isinstance(c.versus, str) or c.versus not in catalog.learners:
             raise err(f"unknown learner {c.versus!r}; known: "
                       f"{', '.join(catalog.learners)}", "versus")
         if c.versus == c.learner:
             raise err("versus must differ from learner", "versus")
     elif c.versus is not None:
-        raise err("only separation checks take 'versus'", "versus")
+        raise err(only("versus"), "versus")
     if c.tol is not None:
-        if c.check not in RATE_CHECKS:
-            raise err("only rate checks take 'tol'", "tol")
+        if not check.takes("tol"):
+            raise err(only("tol"), "tol")
         if (isinstance(c.tol, bool) or not isinstance(c.tol, numbers.Real)
                 or not 0 < c.tol < 1):
             raise err(f"tol must be a number in (0, 1), got {c.tol!r}", "tol")
     band = None
     if c.band is not None:
-        if c.check != "exact":
-            raise err("only exact checks take 'band'", "band")
+        if not check.takes("band"):
+            raise err(only("band"), "band")
         band = _pair(c.band, "band", err, low=0.0)
     exponent = None
-    if c.check == "exponent":
+    if check.takes("along"):
         if not isinstance(c.along, str) or c.along not in (c.sweep or {}):
-            raise err("exponent checks need 'along', the name of a swept parameter "
+            raise err(f"{c.check} checks need 'along', the name of a swept parameter "
                       f"(swept: {', '.join(c.sweep) or 'none'})", "along")
+    elif c.along is not None:
+        raise err(only("along"), "along")
+    if check.takes("exponent"):
         if c.exponent is None:
-            raise err("exponent checks need 'exponent = [lo, hi]', the allowed range of the slope", "exponent")
+            raise err(f"{c.check} checks need 'exponent = [lo, hi]', the allowed range of the slope", "exponent")
         exponent = _pair(c.exponent, "exponent", err)
-    else:
-        if c.along is not None:
-            raise err("only exponent checks take 'along'", "along")
-        if c.exponent is not None:
-            raise err("only exponent checks take 'exponent'", "exponent")
+    elif c.exponent is not None:
+        raise err(only("exponent"), "exponent")
     if not isinstance(c.covers, (list, tuple)) or any(x not in PAPER_CLAIMS for x in c.covers):
         raise err(f"covers must be a list of paper claims among {', '.join(PAPER_CLAIMS)}, got {c.covers!r}",
                   "covers")
@@ -247,8 +259,8 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         if default is REQUIRED and name not in given:
             raise err(f"missing parameter {name!r} (required by setting "
                       f"{c.setting!r})", f"params.{name}")
-    if c.check == "upper-whp" and "fail_prob" not in given:
-        raise err("upper-whp checks need the parameter 'fail_prob'", "params.fail_prob")
+    if "fail_prob" in check.requires and "fail_prob" not in given:
+        raise err(f"{c.check} checks need the parameter 'fail_prob'", "params.fail_prob")
 
     replicate_names = tuple(getattr(catalog, "replicate_names", None) or REPLICATE_NAMES)
     allowed = known | set(replicate_names)
@@ -320,11 +332,11 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
             _check_domain(registered, full, sp, err)
         values.append(_check_bound_value(expression, full, sp, c, err, replicate_names))
 
-    if c.check in CLAIM_CHECKS and len(points) < MIN_RATE_POINTS:
-        raise err(f"{c.check} needs a sweep of at least {MIN_RATE_POINTS} points",
+    if len(points) < check.min_points:
+        raise err(f"{c.check} needs a sweep of at least {check.min_points} points",
                   "sweep")
     known_values = [v for v in values if v is not None]
-    if c.check in RATE_CHECKS and len(known_values) == len(points) and len(set(known_values)) == 1:
+    if check.side == "shape" and len(known_values) == len(points) and len(set(known_values)) == 1:
         raise err(f"rate checks need a bound that varies across the sweep; {c.bound!r} = "
                   f"{known_values[0]:g} at every point", "bound")
     learners = (c.learner,) if c.versus is None else (c.learner, c.versus)
@@ -388,11 +400,11 @@ def _pair(value: Any, name: str, err, low: float | None = None) -> tuple[float, 
 
 
 def _default_kind(c: Claim) -> str:
-    """``exact`` for exact checks, ``rate`` for slopes, ``theorem`` for a registered bound, else ``empirical``."""
-    if c.check == "exact":
-        return "exact"
-    if c.check in RATE_CHECKS:
-        return "rate"
+    """The check's kind (``exact`` for exact checks, ``rate`` for slopes), else ``theorem`` for a registered
+    bound, else ``empirical``."""
+    kind = get_check(c.check).kind
+    if kind is not None:
+        return kind
     return "theorem" if c.bound_name else "empirical"
 
 
@@ -416,10 +428,11 @@ def _check_bound_value(expression: BoundExpression, full: dict, sp: dict,
     if not math.isfinite(value):
         raise err(f"bound {c.bound!r} is not finite ({value}) at "
                   f"{sp or 'the fixed parameters'}", "bound")
-    if c.check in RATE_CHECKS and value <= 0:
+    sign = get_check(c.check).bound_sign
+    if sign == "positive" and value <= 0:
         raise err(f"rate checks need a positive bound; {c.bound!r} = {value:g} at {sp}",
                   "bound")
-    if (c.check in UPPER_CHECKS or c.check in ("exact", "separation")) and value < 0:
+    if sign == "nonnegative" and value < 0:
         raise err(f"an upper bound (or exact value, or ratio) cannot be negative; {c.bound!r} = {value:g} at "
                   f"{sp or 'the fixed parameters'}", "bound")
     return value

@@ -36,6 +36,11 @@ def plugin_provenance() -> list[dict]:
     for name, value, dist, names, error in plugin_records():
         out.append({"group": ENTRY_POINT_GROUP, "name": name, "value": value, "distribution": dist,
                     "version": _version(dist), "registered": [f"bound:{n}" for n in names], "error": error})
+    from .check_registry import ENTRY_POINT_GROUP as CHECK_GROUP, check_plugin_records
+
+    for name, value, dist, names, error in check_plugin_records():
+        out.append({"group": CHECK_GROUP, "name": name, "value": value, "distribution": dist,
+                    "version": _version(dist), "registered": [f"check:{n}" for n in names], "error": error})
     for kind, cls, *family in runtime_registrations():
         label = f"{kind}:{cls.name}" + (f"@{family[0]}" if family else "")
         out.append({"group": "runtime", "name": cls.name, "value": f"{cls.__module__}:{cls.__qualname__}",

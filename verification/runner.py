@@ -484,13 +484,7 @@ def _simulate(claims: Sequence[ValidatedClaim], seed: int, monte_carlo: Callable
 
 def check_options(vc: ValidatedClaim) -> dict:
     """Keyword arguments of :func:`verification.checks.run_check` from the claim (tol, band, along, exponent)."""
-    c = vc.claim
-    out: dict = {"tol": c.tol}
-    if c.band is not None:
-        out["band"] = (float(c.band[0]), float(c.band[1]))
-    if c.check == "exponent":
-        out["along"], out["exponent"] = c.along, (float(c.exponent[0]), float(c.exponent[1]))
-    return out
+    return vc.check.options(vc.claim)
 
 
 def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None:
@@ -540,7 +534,7 @@ def _claim_header(vc: ValidatedClaim) -> dict:
     return {
         "id": c.id, "statement": c.statement, "derivation": c.derivation,
         "bound_name": c.bound_name, "setting": c.setting, "learner": c.learner,
-        "versus": c.versus, "check": c.check, "bound": c.bound,
+        "versus": c.versus, "check": c.check, "check_info": vc.check.describe(), "bound": c.bound,
         "bound_latex": vc.expression.latex(), "risk": c.risk, "reps": c.reps,
         "tol": c.tol, "params": dict(c.params), "sweep": dict(c.sweep),
         "derived": dict(c.derived), "learner_params": dict(c.learner_params),

@@ -47,7 +47,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatter, NullFormatter
 
 from ..claims import REPLICATE_NAMES
-from .tables import ALWAYS_CHECKS, LOWER_CHECKS, RATE_CHECKS, SLOPE_CHECKS, learner_label
+from ..check_registry import check_of
+from .tables import learner_label
 
 __all__ = ["LOG_SPAN", "DPI", "bound_per_replicate", "x_axis", "use_log_x", "build_figure",
            "claim_figure", "formula_png"]
@@ -67,8 +68,6 @@ _ERROR = dict(marker="s", s=80, facecolors="none", edgecolors="#7a4b00", linewid
               zorder=5, label="not decided (error)")
 #: Style of the trivial baseline.
 _BASELINE = dict(color="#7f7f7f", linewidth=1.3, alpha=0.9)
-#: Checks whose figure draws the trivial baseline (upper bounds).
-_BASELINE_CHECKS = ("upper-mean", "upper-whp", "upper-always")
 #: Point keys of the mean risk and its confidence interval.
 _MEAN_KEYS = ("mean", "ci_low", "ci_high")
 
@@ -122,7 +121,7 @@ def x_axis(claim: dict) -> tuple[str | None, list[str]]:
     if not sweep:
         return None, []
     along = claim.get("along")
-    if claim.get("check") == "exponent" and along in sweep:
+    if check_of(claim).takes("along") and along in sweep:
         return str(along), [k for k in sweep if k != along]
     counts = {k: len({repr(v) for v in (vals if isinstance(vals, list) else [vals])})
               for k, vals in sweep.items()}
@@ -182,7 +181,7 @@ def _beyond(check: str, estimate: float, bound: float) -> bool:
     """Whether a point estimate lies on the wrong side of the bound."""
     if not (math.isfinite(estimate) and math.isfinite(bound)):
         return False
-    return estimate < bound if check in LOWER_CHECKS else estimate > bound
+    return estimate < bound if check_of({"check": check}).side == "lower" else estimate > bound
 
 
 def _band(ax: Axes, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, y: np.ndarray,
@@ -375,9 +374,10 @@ def _plot_bound(ax: Axes, claim: dict, xs: list[float],
     """Mean risk with band against the bound (upper/lower checks)."""
     points = claim["points"]
     check = claim.get("check", "")
+    info = check_of(claim)
     per_rep = bound_per_replicate(claim)
     bound_label = "bound (mean over replicates)" if per_rep else "bound"
-    kind = "lower bound" if check in LOWER_CHECKS else bound_label
+    kind = "lower bound" if info.side == "lower" else bound_label
     plotted = []
     for (group, idx), color in zip(groups.items(), _colors(len(groups))):
         x, idx = _sorted_by_x(xs, idx)
@@ -386,7 +386,7 @@ def _plot_bound(ax: Axes, claim: dict, xs: list[float],
         bound = _series(points, idx, "bound")
         _bound_line(ax, x, bound, color=color, linewidth=1.6, alpha=0.9,
                     label=_with_group(kind, group))
-        if check == "upper-whp":
+        if "fail_prob" in info.requires:           # a probability: show the violation counts
             for xi, yi, i in zip(x, mean, idx):
                 ax.annotate(f"{points[i].get('violations')}/{points[i].get('replicates')}",
                             (xi, yi), textcoords="offset points", xytext=(4, 6),
@@ -395,7 +395,7 @@ def _plot_bound(ax: Axes, claim: dict, xs: list[float],
         _mark_vacuous(ax, points, idx, x, key="bound")
         _mark_errors(ax, points, idx, x)
         plotted += [mean, bound]
-        if check in _BASELINE_CHECKS:
+        if info.side == "upper":                   # the trivial baseline of an upper bound
             plotted.append(_baseline_line(ax, points, idx, x, group))
     return plotted
 
@@ -410,7 +410,7 @@ def _bound_varies(claim: dict) -> bool:
     """
     if bound_per_replicate(claim):
         return True
-    upper = claim.get("check") not in LOWER_CHECKS
+    upper = check_of(claim).side != "lower"
     for p in claim.get("points") or []:
         b, lo, hi = _num(p.get("bound")), _num(p.get("ci_low")), _num(p.get("ci_high"))
         if p.get("violations") == 0 and math.isfinite(b) and (
@@ -425,8 +425,7 @@ def _plot_always(axes: tuple[Axes, Axes], claim: dict, xs: list[float],
     """Per-replicate min/max risk against the bound (left); worst and median margins (right)."""
     left, right = axes
     points = claim["points"]
-    check = claim.get("check", "")
-    upper = check not in LOWER_CHECKS
+    upper = check_of(claim).side != "lower"
     varies = _bound_varies(claim)
     kind = ("bound" if upper else "lower bound") + (
         " (mean over replicates)" if varies else " (every replicate)")
@@ -611,7 +610,7 @@ def _plot_separation(axes: tuple[Axes, Axes], claim: dict, xs: list[float],
                                  _with_group("ratio of means", group))
         _bound_line(right, x, bound, color=rc, linewidth=1.6,
                     label=_with_group("bound", group))
-        _mark(right, "separation", points, idx, xs, "ratio")
+        _mark(right, claim.get("check", ""), points, idx, xs, "ratio")
         risk_plotted += [mean_a, mean_b]
         ratio_plotted += [ratio, bound]
     return risk_plotted, ratio_plotted
@@ -637,16 +636,17 @@ def build_figure(claim: dict) -> Figure | None:
         return None
     xlabel, xs, ticks, log, groups = _layout(claim)
     check = claim.get("check", "")
+    info = check_of(claim)
     risk = str(claim.get("risk") or "excess_risk")
-    sep = check == "separation"
-    two = sep or check in ALWAYS_CHECKS
+    sep = info.layout == "ratio"
+    two = sep or info.layout == "always"
     fig = Figure(figsize=(11.0, 5.2) if two else (6.6, 5.4), dpi=DPI,
                  layout="constrained")
     FigureCanvasAgg(fig)
     status = str(claim.get("status", "?")).upper()
     title = f"{claim.get('id')}: {status}"
     sub = f"{check}, {learner_label(claim)} on {claim.get('setting')}"
-    if check in SLOPE_CHECKS and claim.get("fit"):
+    if info.per_claim and claim.get("fit"):
         f = claim["fit"]
         lo, hi = (f.get("slope_ci") or [math.nan, math.nan])[:2]
         sub += f"; slope {_num(f.get('slope')):.3f} [{_num(lo):.3f}, {_num(hi):.3f}]"
@@ -658,7 +658,7 @@ def build_figure(claim: dict) -> Figure | None:
         sub += f"; premise violated at {premises} of {len(points)} points"
     colour = {"PASS": "black", "VACUOUS": "#6a51a3"}.get(status, "#d62728")
     fig.suptitle(f"{title}\n{sub}", fontsize="medium", color=colour)
-    if check in ALWAYS_CHECKS:
+    if info.layout == "always":
         left, right = fig.subplots(1, 2)
         risk_vals, margin_vals = _plot_always((left, right), claim, xs, groups)
         if log:
@@ -666,7 +666,7 @@ def build_figure(claim: dict) -> Figure | None:
             _clip_for_log(right, margin_vals)
         _finish_axis(left, xlabel, xs, ticks, log, f"{risk} per replicate")
         _finish_axis(right, xlabel, xs, ticks, log,
-                     "margin per replicate (" + ("bound / risk" if check in UPPER_ALWAYS
+                     "margin per replicate (" + ("bound / risk" if info.side == "upper"
                                                  else "risk / bound") + ")")
     elif sep:
         left, right = fig.subplots(1, 2)
@@ -679,9 +679,9 @@ def build_figure(claim: dict) -> Figure | None:
                      f"ratio {claim.get('learner')} / {claim.get('versus')}")
     else:
         ax = fig.subplots()
-        plot = _PLOTS.get(check, _plot_rate if check in RATE_CHECKS else _plot_bound)
+        plot = _PLOTS.get(info.layout, _plot_bound)
         vals = plot(ax, claim, xs, groups)
-        if check == "exponent" and ticks is None and all(v > 0 for v in xs):
+        if info.layout == "exponent" and ticks is None and all(v > 0 for v in xs):
             log = True                    # log mean risk against log along, always
         if log:
             _clip_for_log(ax, vals)
@@ -689,9 +689,8 @@ def build_figure(claim: dict) -> Figure | None:
     return fig
 
 
-#: Upper-bound ``always`` check (its margin is bound / risk).
-UPPER_ALWAYS = ("upper-always",)
-_PLOTS = {"exact": _plot_exact, "exponent": _plot_exponent}
+#: Plot of each point-table layout (the others: :func:`_plot_bound`).
+_PLOTS = {"exact": _plot_exact, "exponent": _plot_exponent, "shape": _plot_rate}
 
 
 def claim_figure(claim: dict) -> bytes | None:

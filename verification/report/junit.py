@@ -33,7 +33,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from ..results import format_claim
-from .tables import (SLOPE_CHECKS, claim_facts, error_points, failing_points, fmt,
+from ..check_registry import check_of
+from .tables import (claim_facts, error_points, failing_points, fmt,
                      params_text, resolution_text, slope_text, vacuous_points)
 
 __all__ = ["render_junit", "vacuous_message"]
@@ -56,7 +57,7 @@ def _seconds(x: object) -> str:
 def _failure_message(claim: Mapping) -> str:
     """One line saying why a claim failed."""
     fit = claim.get("fit")
-    if claim.get("check") in SLOPE_CHECKS and fit:
+    if check_of(claim).per_claim and fit:
         text = (f"{slope_text(fit)} outside target {fit.get('target')}, "
                 f"p adjusted {fmt(fit.get('p_adjusted'), '.3g')}")
         if fit.get("premise_violations"):

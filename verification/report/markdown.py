@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .tables import (ALWAYS_CHECKS, LOWER_CHECKS, SLOPE_CHECKS, SUMMARY_HEADERS,
+from ..check_registry import check_of
+from .tables import (SUMMARY_HEADERS,
                      bound_description, claim_facts, decision_sentence, error_points,
                      failing_points, fit_sentence, fixed_parameters, fmt, learner_label,
                      params_text, point_note, point_table, power_sentence, premise_text,
@@ -169,28 +170,28 @@ def _claim_bullets(claim: Mapping, status: str, code: str) -> list[str]:
         lines += [f"  - {params_text(p)}: {p.get('message') or 'not decided'}" for p in errs]
         return lines
     fit = claim.get("fit") or {}
-    if claim.get("check") in SLOPE_CHECKS:
+    if check_of(claim).per_claim:
         line = f"- {cid}: fitted slope outside the target range"
         if fit.get("premise_violations"):
             line += "; premise violated: " + premise_text(fit["premise_violations"])
         return [line]
     failing = failing_points(claim)
     lines = [f"- {cid}: {len(failing)} of {len(points)} points fail"]
-    check = claim.get("check")
+    check = check_of(claim)
     for p in failing:
         interval = f"[{fmt(p.get('ci_low'))}, {fmt(p.get('ci_high'))}]"
-        if check == "exact":
+        if check.layout == "exact":
             lo, hi = (p.get("band") or claim.get("band") or [1.0, 1.0])[:2]
             what = (f"ratio mean / value {fmt(p.get('ratio'))} vs band [{fmt(lo, 'g')}, "
                     f"{fmt(hi, 'g')}], CI {interval}")
-        elif check in ALWAYS_CHECKS:
-            upper = check not in LOWER_CHECKS
+        elif check.always:
+            upper = check.side != "lower"
             worst = p.get("ci_high") if upper else p.get("ci_low")
             what = (f"{'largest' if upper else 'smallest'} risk {fmt(worst)} vs bound "
                     f"{fmt(p.get('bound'))}, {fmt(p.get('violations'))} of "
                     f"{fmt(p.get('replicates'))} replicates beyond it")
         else:
-            est = p.get("ratio") if check == "separation" else p.get("mean")
+            est = p.get("ratio") if check.side == "ratio" else p.get("mean")
             what = f"estimate {fmt(est)} vs bound {fmt(p.get('bound'))}, CI {interval}"
         line = (f"  - {params_text(p)}: {what}, p adjusted "
                 f"{fmt(p.get('p_adjusted'), '.3g')}")

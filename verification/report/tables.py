@@ -20,8 +20,9 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["UPPER_CHECKS", "LOWER_CHECKS", "ALWAYS_CHECKS", "RATE_CHECKS", "SLOPE_CHECKS",
-           "BASELINE_CHECKS", "STATUS_WORDS", "fmt", "resolution_value", "resolution_text",
+from ..check_registry import check_of
+
+__all__ = ["STATUS_WORDS", "fmt", "resolution_value", "resolution_text",
            "learner_label", "oriented_margin", "bound_kind", "bound_description",
            "failing_points", "vacuous_points", "error_points", "params_text", "slope_text",
            "fit_sentence", "decision_sentence", "claim_facts", "worst_margin",
@@ -29,18 +30,6 @@ __all__ = ["UPPER_CHECKS", "LOWER_CHECKS", "ALWAYS_CHECKS", "RATE_CHECKS", "SLOP
            "point_table", "fixed_parameters", "premise_text", "point_note", "csv_rows",
            "render_csv"]
 
-#: Checks whose bound is an upper bound (the estimate must stay below it).
-UPPER_CHECKS = ("upper-whp", "upper-mean", "upper-always")
-#: Checks whose bound is a lower bound (the estimate must stay above it).
-LOWER_CHECKS = ("lower-mean", "lower-always")
-#: Deterministic per-replicate inequalities (one violation refutes them).
-ALWAYS_CHECKS = ("upper-always", "lower-always")
-#: Checks decided by one slope test per claim on the bound's shape.
-RATE_CHECKS = ("rate", "rate-at-least")
-#: Checks decided by one slope test per claim (``rate``, ``rate-at-least``, ``exponent``).
-SLOPE_CHECKS = RATE_CHECKS + ("exponent",)
-#: Checks whose points carry a trivial ``baseline`` and a ``vacuous`` flag.
-BASELINE_CHECKS = UPPER_CHECKS + LOWER_CHECKS + ("exact",)
 #: Status words as shown in reports (claim and run statuses).
 STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "vacuous": "VACUOUS", "error": "ERROR"}
 
@@ -174,16 +163,8 @@ def bound_kind(claim: Mapping) -> str:
         matters), ``unused`` for exponent claims (decided on the swept
         parameter, not on the bound), ``upper`` otherwise.
     """
-    check = claim.get("check")
-    if check in LOWER_CHECKS:
-        return "lower"
-    if check == "separation":
-        return "ratio"
-    if check == "exact":
-        return "exact"
-    if check == "exponent":
-        return "unused"
-    return "shape" if check in RATE_CHECKS else "upper"
+    side = check_of(claim).side
+    return {"two-sided": "exact", "exponent": "unused"}.get(side, side)
 
 
 def bound_description(claim: Mapping) -> str:
@@ -200,27 +181,13 @@ def bound_description(claim: Mapping) -> str:
         E.g. ``"upper bound on the mean risk"`` or ``"exact value of the mean
         risk, band [0.9, 1.1]"``.
     """
-    check = claim.get("check")
-    if check == "upper-mean":
-        return "upper bound on the mean risk"
-    if check == "upper-whp":
-        return "upper bound holding with probability 1 - fail_prob"
-    if check == "upper-always":
-        return "upper bound in every replicate"
-    if check == "lower-mean":
-        return "lower bound on the mean risk"
-    if check == "lower-always":
-        return "lower bound in every replicate"
-    if check == "exact":
+    check = check_of(claim)
+    if check.layout == "exact":
         lo, hi = _band(claim)
-        return f"exact value of the mean risk, band [{fmt(lo, 'g')}, {fmt(hi, 'g')}]"
-    if check == "separation":
-        return "upper bound on the ratio of mean risks"
-    if check in RATE_CHECKS:
-        return "shape (the constant factor does not matter)"
-    if check == "exponent":
+        return f"{check.description}, band [{fmt(lo, 'g')}, {fmt(hi, 'g')}]"
+    if check.side == "exponent":
         return f"not used: the claim is on the exponent along {claim.get('along') or '?'}"
-    return str(bound_kind(claim))
+    return check.description or str(bound_kind(claim))
 
 
 def _band(claim: Mapping, point: Mapping | None = None) -> tuple[float | None, float | None]:
@@ -229,7 +196,7 @@ def _band(claim: Mapping, point: Mapping | None = None) -> tuple[float | None, f
         band = (source or {}).get("band")
         if isinstance(band, (list, tuple)) and len(band) == 2:
             return band[0], band[1]
-    return (1.0, 1.0) if claim.get("check") == "exact" else (None, None)
+    return (1.0, 1.0) if check_of(claim).takes("band") else (None, None)
 
 
 def points_with_status(claim: Mapping, status: str) -> list[dict]:
@@ -332,42 +299,6 @@ def fit_sentence(fit: Mapping) -> str:
     return text + f", p adjusted {fmt(fit.get('p_adjusted'), '.3g')}."
 
 
-_RULES = {
-    "upper-mean": ("a point fails when the lower confidence bound of the mean risk exceeds "
-                   "the bound (Anderson/DKW for a constant bound, Hall's t on risk - bound "
-                   "when the bound varies per replicate)"),
-    "upper-whp": ("a point fails when the number of replicates with risk above the bound is "
-                  "improbably large for a failure probability fail_prob (exact binomial "
-                  "test)"),
-    "lower-mean": ("a point fails when the upper confidence bound of the mean risk (Hall's t "
-                   "on risk - bound) falls below the bound"),
-    "upper-always": ("a deterministic inequality: a point fails as soon as one replicate's "
-                     "risk exceeds the bound (beyond a relative tolerance of 1e-9), and "
-                     "passes otherwise; there is no sampling error to allow for. The range "
-                     "column shows the smallest and largest risk over the replicates; the "
-                     "margin is the worst replicate's bound / risk"),
-    "lower-always": ("a deterministic inequality: a point fails as soon as one replicate's "
-                     "risk falls below the bound (beyond a relative tolerance of 1e-9), and "
-                     "passes otherwise; there is no sampling error to allow for. The range "
-                     "column shows the smallest and largest risk over the replicates; the "
-                     "margin is the worst replicate's risk / bound"),
-    "exact": ("two-sided: a point fails when the mean risk is significantly above hi x value "
-              "or significantly below lo x value (Hall's t on the paired risk - hi*value and "
-              "risk - lo*value, p-value twice the smaller one). Ratio: mean / value with its "
-              "Fieller interval; margin: max(ratio, 1/ratio), the factor by which the mean "
-              "deviates from the value (1 = exactly)"),
-    "rate": ("one test per claim: the weighted least-squares slope of log mean risk on log "
-             "bound fails when its interval lies entirely outside [1 - tol, 1 + tol]; only "
-             "the bound's shape matters"),
-    "rate-at-least": ("one test per claim: the weighted least-squares slope of log mean risk "
-                      "on log bound fails when its interval lies entirely below 1 - tol; "
-                      "only the bound's shape matters"),
-    "separation": ("a point fails when the Fieller interval of the ratio of the two "
-                   "learners' mean risks lies above the bound (Hall's t on the paired "
-                   "risk_A - bound*risk_B)"),
-}
-
-
 def decision_sentence(claim: Mapping) -> str:
     """How the claim's check decides, in one or two sentences.
 
@@ -383,31 +314,31 @@ def decision_sentence(claim: Mapping) -> str:
         or ``along`` filled in), followed by what premises, vacuity and
         undecidable points mean.
     """
-    check = str(claim.get("check"))
-    if check == "exponent":
+    check = check_of(claim)
+    if check.takes("exponent"):
         rng = claim.get("exponent") or (claim.get("fit") or {}).get("exponent") or [None, None]
         rule = (f"one test per claim: the weighted least-squares slope of log mean risk on "
                 f"log {claim.get('along') or '?'} fails when its interval lies entirely "
                 f"outside the allowed range [{fmt(rng[0], 'g')}, {fmt(rng[1], 'g')}]; the "
                 "bound expression is not used")
-    elif check == "exact":
+    elif check.takes("band"):
         lo, hi = _band(claim)
-        rule = _RULES["exact"].replace("two-sided:", f"two-sided, band [lo, hi] = "
-                                       f"[{fmt(lo, 'g')}, {fmt(hi, 'g')}]:")
+        rule = check.decision.replace("two-sided:", f"two-sided, band [lo, hi] = "
+                                      f"[{fmt(lo, 'g')}, {fmt(hi, 'g')}]:")
     else:
-        rule = _RULES.get(check, f"check {check!r}")
-    text = f"Decision rule ({check}): {rule}."
+        rule = check.decision or f"check {check.name!r}"
+    text = f"Decision rule ({claim.get('check')}): {rule}."
     if claim.get("premises"):
         text += (" A premise of the bound that fails in some replicate fails the point "
                  "outright (p-value 0).")
-    if check in UPPER_CHECKS:
+    if check.side == "upper":
         text += (" A point that is not rejected but whose bound is at or above the trivial "
                  "baseline is vacuous: no member of the learner's class could have failed "
                  "it.")
-    elif check in LOWER_CHECKS:
+    elif check.side == "lower":
         text += (" A point that is not rejected but whose bound is at or below 0 (the "
                  "baseline of a lower bound) is vacuous: no risk could have failed it.")
-    elif check == "exact":
+    elif check.side == "two-sided":
         text += (" A point that is not rejected but whose allowed band reaches from 0 to the "
                  "trivial baseline is vacuous: no member of the learner's class could have "
                  "failed it.")
@@ -454,7 +385,7 @@ def worst_margin(claim: Mapping) -> tuple[float | None, str]:
         ``-``.
     """
     fit = claim.get("fit")
-    if claim.get("check") in SLOPE_CHECKS and fit:
+    if check_of(claim).per_claim and fit:
         target = fit.get("target") or [None, None]
         tgt = (f">= {fmt(target[0], '.3g')}" if target[1] is None
                else f"{fmt(target[0], '.3g')}..{fmt(target[1], '.3g')}")
@@ -463,7 +394,7 @@ def worst_margin(claim: Mapping) -> tuple[float | None, str]:
               if m is not None]
     if not values:
         return None, "-"
-    if claim.get("check") == "exact":
+    if check_of(claim).side == "two-sided":
         worst = max(values)
         return worst, f"{fmt(worst, '.3g')} (deviation)"
     worst = min(values)
@@ -489,7 +420,7 @@ def worst_resolution(claim: Mapping) -> tuple[float | None, str]:
         ``-``.
     """
     fit = claim.get("fit") or {}
-    if claim.get("check") in SLOPE_CHECKS:
+    if check_of(claim).per_claim:
         v = resolution_value(fit.get("resolution"))
         return v, "-" if v is None else f"{resolution_text(v)} (slope)"
     values = [v for v in (resolution_value(p.get("resolution"))
@@ -701,7 +632,7 @@ _Column = tuple[str, Callable[[Mapping], str]]
 
 def _point_columns(claim: Mapping) -> list[_Column]:
     """The columns of a claim's point table after its parameters (status last)."""
-    check = claim.get("check")
+    layout = check_of(claim).layout
     bound: _Column = ("bound", lambda p: fmt(p.get("bound")))
     mean: _Column = ("mean", lambda p: fmt(p.get("mean")))
     ci: _Column = ("CI", lambda p: _interval(p.get("ci_low"), p.get("ci_high")))
@@ -711,13 +642,13 @@ def _point_columns(claim: Mapping) -> list[_Column]:
                                ("vacuous", lambda p: _yes_no(p.get("vacuous")))]
     margin: _Column = ("margin", lambda p: fmt(oriented_margin(claim, p), ".3g"))
     resolution: _Column = ("resolution", lambda p: resolution_text(p.get("resolution")))
-    if check == "separation":
+    if layout == "ratio":
         cols = [bound, (f"mean {claim.get('learner')}", lambda p: fmt(p.get("mean"))),
                 (f"mean {claim.get('versus')}", lambda p: fmt(p.get("mean_versus"))),
                 ("ratio", lambda p: fmt(p.get("ratio"))),
                 ("ratio CI", lambda p: _interval(p.get("ci_low"), p.get("ci_high"))),
                 viol, margin, resolution]
-    elif check == "exact":
+    elif layout == "exact":
         def allowed(p: Mapping) -> str:
             lo, hi = _band(claim, p)
             return _interval(_scaled(lo, p.get("bound")), _scaled(hi, p.get("bound")))
@@ -728,14 +659,14 @@ def _point_columns(claim: Mapping) -> list[_Column]:
                 ("outside band",
                  lambda p: f"{fmt(p.get('violations'))}/{fmt(p.get('replicates'))}"),
                 *baseline, margin, resolution]
-    elif check in ALWAYS_CHECKS:
+    elif layout == "always":
         cols = [bound, mean,
                 ("risk range", lambda p: _interval(p.get("ci_low"), p.get("ci_high"))),
                 viol, *baseline, margin,
                 ("median margin", lambda p: fmt(p.get("margin_median"), ".3g")), resolution]
-    elif check == "exponent":
+    elif layout == "exponent":
         cols = [mean, ci]
-    elif check in RATE_CHECKS:
+    elif layout == "shape":
         cols = [bound, mean, ci, viol]
     else:
         cols = [bound, mean, ci, viol, *baseline, margin, resolution]
