@@ -18,6 +18,11 @@ import numpy as np
 __all__ = [
     "Parameter",
     "REQUIRED",
+    "Constraint",
+    "Interval",
+    "Choice",
+    "Matrix",
+    "SPDMatrix",
     "validate_matrix",
     "validate_int",
     "validate_float",
@@ -49,7 +54,10 @@ class Parameter:
         Default value, or :data:`REQUIRED`.
     validate : callable
         ``validate(name, value) -> value`` returning the normalised value or
-        raising ``ValueError`` naming ``name`` and the allowed range.
+        raising ``ValueError`` naming ``name`` and the allowed range; the
+        built-in tables use :class:`Constraint` objects, which can also be
+        inspected (:meth:`Constraint.describe`) and generate values they
+        refuse (:meth:`Constraint.invalid_values`).
     """
 
     doc: str
@@ -65,93 +73,167 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def validate_int(low: int, high: float = math.inf) -> Callable[[str, Any], int]:
-    """Validator of an integer in ``[low, high]``."""
+class Constraint:
+    """An inspectable constraint on one parameter's value (in the spirit of scikit-learn's ``_param_validation``).
 
-    def check(name: str, value: Any) -> int:
-        rng = f"an integer in [{low}, {high}]" if math.isfinite(high) else f"an integer >= {low}"
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+    Calling it, ``constraint(name, value)``, returns the normalised value or
+    raises ``ValueError`` naming the parameter and :meth:`describe`;
+    :meth:`invalid_values` generates values it must refuse (what the public
+    batteries of :mod:`simulations.testing` try on every parameter).
+    """
+
+    def __call__(self, name: str, value: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def invalid_values(self) -> tuple:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _refuse(self, name: str, value: Any) -> ValueError:
+        return ValueError(f"parameter {name!r} must be {self.describe()}; got {value!r}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()})"
+
+
+@dataclass(frozen=True, repr=False)
+class Interval(Constraint):
+    """An integer (``kind="int"``) or finite real (``kind="real"``) in an interval."""
+
+    kind: str
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def describe(self) -> str:
+        if self.kind == "int":
+            return f"an integer in [{self.low}, {self.high}]" if math.isfinite(self.high) \
+                else f"an integer >= {self.low}"
+        left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
+        return f"a finite real number in {left}{self.low}, {self.high}{right}"
+
+    def __call__(self, name: str, value: Any) -> Any:
+        if self.kind == "int":
+            if isinstance(value, (float, np.floating)) and float(value).is_integer():
+                value = int(value)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+                raise self._refuse(name, value)
             value = int(value)
-        if not isinstance(value, (numbers.Integral,)) or isinstance(value, bool):
-            raise ValueError(f"parameter {name!r} must be {rng}; got {value!r}")
-        value = int(value)
-        if not (low <= value <= high):
-            raise ValueError(f"parameter {name!r} must be {rng}; got {value}")
-        return value
-
-    return check
-
-
-def validate_matrix(name: str, value: Any) -> np.ndarray:
-    """A 2-D array of finite numbers (e.g. a frame), or ``ValueError`` naming the parameter."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.ndim != 2 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        shown = f"shape {np.shape(arr)}" if arr is not None else repr(value)
-        raise ValueError(f"parameter {name!r} must be a non-empty 2-D matrix of finite numbers; got {shown}")
-    return arr
-
-
-def validate_float(
-    low: float = -math.inf,
-    high: float = math.inf,
-    *,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> Callable[[str, Any], float]:
-    """Validator of a finite real number in an interval."""
-    left = "(" if low_open else "["
-    right = ")" if high_open else "]"
-    desc = f"a finite real number in {left}{low}, {high}{right}"
-
-    def check(name: str, value: Any) -> float:
-        if not _is_real(value):
-            raise ValueError(f"parameter {name!r} must be {desc}; got {value!r}")
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"parameter {name!r} must be {desc}; got {value}")
-        too_low = value <= low if low_open else value < low
-        too_high = value >= high if high_open else value > high
+        else:
+            if not _is_real(value) or not math.isfinite(float(value)):
+                raise self._refuse(name, value)
+            value = float(value)
+        too_low = value <= self.low if self.low_open else value < self.low
+        too_high = value >= self.high if self.high_open else value > self.high
         if too_low or too_high:
-            raise ValueError(f"parameter {name!r} must be {desc}; got {value}")
+            raise self._refuse(name, value)
         return value
 
-    return check
+    def invalid_values(self) -> tuple:
+        out: list = ["bogus", True, float("nan"), float("inf"), -float("inf")]
+        if math.isfinite(self.low):
+            out.append(self.low if self.low_open else (self.low - 1 if self.kind == "int" else self.low - 0.5))
+        if math.isfinite(self.high):
+            out.append(self.high if self.high_open else (self.high + 1 if self.kind == "int" else self.high + 0.5))
+        if self.kind == "int":
+            base = self.low if math.isfinite(self.low) else 0
+            out.append(base + 0.5)                            # not an integer
+        return tuple(out)
 
 
-def validate_choice(*choices: str) -> Callable[[str, Any], str]:
-    """Validator of a string among ``choices``."""
+@dataclass(frozen=True, repr=False)
+class Choice(Constraint):
+    """One of a fixed set of strings."""
 
-    def check(name: str, value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"parameter {name!r} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    choices: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"one of {', '.join(map(repr, self.choices))}"
+
+    def __call__(self, name: str, value: Any) -> Any:
+        if not isinstance(value, str) or value not in self.choices:
+            raise self._refuse(name, value)
         return value
 
-    return check
+    def invalid_values(self) -> tuple:
+        return ("-".join(self.choices) + "-bogus", 1, True, self.choices[0].upper() + "?")
 
 
-def validate_spd(name: str, value: Any) -> np.ndarray | None:
-    """Validate an optional symmetric positive definite covariance matrix."""
-    if value is None:
-        return None
-    try:
-        mat = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"parameter {name!r} must be a symmetric positive definite matrix; got {value!r}") from None
-    if mat.ndim != 2 or mat.shape[0] != mat.shape[1] or mat.shape[0] == 0:
-        raise ValueError(f"parameter {name!r} must be a square symmetric positive definite matrix; got shape {mat.shape}")
-    if not np.all(np.isfinite(mat)):
-        raise ValueError(f"parameter {name!r} must have finite entries")
-    if not np.allclose(mat, mat.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(mat).max())):
-        raise ValueError(f"parameter {name!r} must be symmetric positive definite; it is not symmetric")
-    lam_min = np.linalg.eigvalsh((mat + mat.T) / 2).min()
-    if lam_min <= 0:
-        raise ValueError(
-            f"parameter {name!r} must be symmetric positive definite; its smallest eigenvalue is {lam_min:.3g} <= 0"
-        )
-    return (mat + mat.T) / 2
+class Matrix(Constraint):
+    """A non-empty 2-D matrix of finite numbers (e.g. a frame)."""
+
+    def describe(self) -> str:
+        return "a non-empty 2-D matrix of finite numbers"
+
+    def __call__(self, name: str, value: Any) -> np.ndarray:
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            arr = None
+        if arr is None or arr.ndim != 2 or arr.size == 0 or not np.all(np.isfinite(arr)):
+            shown = f"shape {np.shape(arr)}" if arr is not None else repr(value)
+            raise ValueError(f"parameter {name!r} must be {self.describe()}; got {shown}")
+        return arr
+
+    def invalid_values(self) -> tuple:
+        return ("bogus", [1.0, 2.0], np.zeros((0, 0)), [[1.0, float("nan")]])
+
+
+class SPDMatrix(Constraint):
+    """An optional symmetric positive definite matrix (``None``: the identity)."""
+
+    def describe(self) -> str:
+        return "a symmetric positive definite matrix"
+
+    def __call__(self, name: str, value: Any) -> np.ndarray | None:
+        if value is None:
+            return None
+        try:
+            mat = np.array(value, dtype=float)
+        except (TypeError, ValueError):
+            raise self._refuse(name, value) from None
+        if mat.ndim != 2 or mat.shape[0] != mat.shape[1] or mat.shape[0] == 0:
+            raise ValueError(f"parameter {name!r} must be a square symmetric positive definite matrix; "
+                             f"got shape {mat.shape}")
+        if not np.all(np.isfinite(mat)):
+            raise ValueError(f"parameter {name!r} must have finite entries")
+        if not np.allclose(mat, mat.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(mat).max())):
+            raise ValueError(f"parameter {name!r} must be symmetric positive definite; it is not symmetric")
+        lam_min = np.linalg.eigvalsh((mat + mat.T) / 2).min()
+        if lam_min <= 0:
+            raise ValueError(f"parameter {name!r} must be symmetric positive definite; its smallest eigenvalue "
+                             f"is {lam_min:.3g} <= 0")
+        return (mat + mat.T) / 2
+
+    def invalid_values(self) -> tuple:
+        return ("bogus", [[1.0, 2.0]], [[1.0, 0.5], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]], [[float("nan")]])
+
+
+def validate_int(low: int, high: float = math.inf) -> Interval:
+    """Constraint: an integer in ``[low, high]``."""
+    return Interval("int", low, high)
+
+
+#: Constraint: a non-empty 2-D matrix of finite numbers.
+validate_matrix = Matrix()
+
+
+def validate_float(low: float = -math.inf, high: float = math.inf, *, low_open: bool = False,
+                   high_open: bool = False) -> Interval:
+    """Constraint: a finite real number in an interval."""
+    return Interval("real", low, high, low_open, high_open)
+
+
+def validate_choice(*choices: str) -> Choice:
+    """Constraint: a string among ``choices``."""
+    return Choice(tuple(choices))
+
+
+#: Constraint: an optional symmetric positive definite covariance matrix.
+validate_spd = SPDMatrix()
 
 
 def resolve_parameters(

@@ -39,9 +39,40 @@ SMALL = {
 _CANDIDATES = ("bogus", -1, 0, -0.5, 0.5, 2.5, float("nan"), float("inf"), -float("inf"), True, None)
 
 
-def invalid_candidates() -> tuple:
-    """The values :func:`check_learner` tries for every hyper-parameter."""
-    return _CANDIDATES
+def invalid_candidates(spec: Any = None) -> tuple:
+    """The values the batteries try on a parameter: the fixed candidates, and for a parameter whose validator
+    is a :class:`~simulations.parameters.Constraint` the values it generates (which must all be refused)."""
+    return _CANDIDATES + _generated(spec)
+
+
+def _generated(spec: Any) -> tuple:
+    from .parameters import Constraint
+
+    validate = getattr(spec, "validate", None)
+    return tuple(validate.invalid_values()) if isinstance(validate, Constraint) else ()
+
+
+def _try_values(who: str, name: str, spec: Any, attempt: Callable[[Any], None]) -> None:
+    """Each candidate is accepted or refused by a ValueError naming ``name``; each generated invalid value is
+    refused; at least one value is refused."""
+    refused = 0
+    generated = _generated(spec)
+    for value in _CANDIDATES + generated:
+        if value is None:
+            continue
+        try:
+            attempt(value)
+        except ValueError as exc:
+            assert f"'{name}'" in str(exc), f"{who}: {name} = {value!r} refused without naming {name!r}: {exc}"
+            refused += 1
+            continue
+        except Exception as exc:   # noqa: BLE001 - the point of the check
+            raise AssertionError(f"{who}: {name} = {value!r} raised {type(exc).__name__}: {exc} "
+                                 "instead of a ValueError") from None
+        if any(value is g for g in generated):
+            raise AssertionError(f"{who}: {name} = {value!r} is accepted, but its constraint "
+                                 f"({spec.validate.describe()}) must refuse it")
+    assert refused, f"{who}: no invalid value of {name!r} is refused ({_CANDIDATES})"
 
 
 class _Problem:
@@ -195,24 +226,13 @@ def check_pickle(cls, setting, problem) -> None:
 def check_invalid_hyperparameters(cls, setting, problem) -> None:
     """Every candidate value of every hyper-parameter is accepted or refused by a ValueError naming it
     by the learner's parameter validation (``HYPERPARAMETERS``, what ``fit`` and ``adapt`` run before any
-    work); each hyper-parameter refuses at least one candidate."""
+    work); every value its constraint generates (:meth:`~simulations.parameters.Constraint.invalid_values`)
+    is refused; each hyper-parameter refuses at least one candidate."""
     defaults = problem.new(cls).get_params()
-    for name in cls.HYPERPARAMETERS:
-        refused = 0
-        for value in _CANDIDATES:
-            if value is None:
-                continue
-            learner = problem.new(cls, {**defaults, name: value})
-            try:
-                learner._validated()                 # noqa: SLF001 - the validation fit starts with
-            except ValueError as exc:
-                assert f"'{name}'" in str(exc), \
-                    f"{_who(cls, setting)}: {name} = {value!r} refused without naming {name!r}: {exc}"
-                refused += 1
-            except Exception as exc:   # noqa: BLE001 - the point of the check
-                raise AssertionError(f"{_who(cls, setting)}: {name} = {value!r} raised "
-                                     f"{type(exc).__name__}: {exc} instead of a ValueError") from None
-        assert refused, f"{_who(cls, setting)}: no invalid value of {name!r} is refused ({_CANDIDATES})"
+    for name, spec in cls.HYPERPARAMETERS.items():
+        def attempt(value, name=name):
+            problem.new(cls, {**defaults, name: value})._validated()      # noqa: SLF001 - what fit starts with
+        _try_values(_who(cls, setting), name, spec, attempt)
 
 
 #: The checks of :func:`check_learner`, in order.
@@ -312,23 +332,11 @@ def check_setting_parameters(cls, problem) -> None:
 
 def check_setting_invalid_parameters(cls, problem) -> None:
     """Every candidate value (:func:`invalid_candidates`) of every parameter is accepted or refused by a
-    ``ValueError`` naming it, and every parameter refuses at least one of them."""
-    who = _who_setting(cls)
-    for key in cls.PARAMETERS:
-        refused = 0
-        for value in _CANDIDATES:
-            if value is None:
-                continue
-            try:
-                cls.from_params(**{**problem.given, key: value})
-            except ValueError as exc:
-                assert f"'{key}'" in str(exc), \
-                    f"{who}: {key} = {value!r} refused without naming {key!r}: {exc}"
-                refused += 1
-            except Exception as exc:  # noqa: BLE001 - the point of the check
-                raise AssertionError(f"{who}: {key} = {value!r} raised {type(exc).__name__}: {exc} "
-                                     "instead of a ValueError") from None
-        assert refused, f"{who}: no invalid value of {key!r} is refused ({_CANDIDATES})"
+    ``ValueError`` naming it, every value its constraint generates is refused, and every parameter refuses at
+    least one of them."""
+    for key, spec in cls.PARAMETERS.items():
+        _try_values(_who_setting(cls), key, spec, lambda value, key=key: cls.from_params(**{**problem.given,
+                                                                                           key: value}))
 
 
 def check_setting_draws(cls, problem) -> None:

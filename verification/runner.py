@@ -535,7 +535,7 @@ def _claim_header(vc: ValidatedClaim) -> dict:
         "id": c.id, "statement": c.statement, "derivation": c.derivation,
         "bound_name": c.bound_name, "setting": c.setting, "learner": c.learner,
         "versus": c.versus, "check": c.check, "check_info": vc.check.describe(), "bound": c.bound,
-        "bound_latex": vc.expression.latex(), "risk": c.risk, "reps": c.reps,
+        "bound_latex": vc.expression.latex(), "bound_names": list(vc.expression.names), "risk": c.risk, "reps": c.reps,
         "tol": c.tol, "params": dict(c.params), "sweep": dict(c.sweep),
         "derived": dict(c.derived), "learner_params": dict(c.learner_params),
         "source": c.source, "kind": vc.kind, "covers": list(c.covers), "seed_key": c.seed_key,

@@ -96,30 +96,6 @@ class AdaptRep(_FrameLearner):
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius"}
 
-    def __init__(
-        self,
-        k: int | None = None,
-        radius: float | None = None,
-        form: str = "constrained",
-        penalty: float | None = None,
-        target_penalty: float | None = None,
-        noise_scale: float = 1.0,
-        init: str = "spectral",
-        solver: str = "lbfgs",
-        max_iter: int = 500,
-        tol: float = 1e-7,
-    ) -> None:
-        self.k = k
-        self.radius = radius
-        self.form = form
-        self.penalty = penalty
-        self.target_penalty = target_penalty
-        self.noise_scale = noise_scale
-        self.init = init
-        self.solver = solver
-        self.max_iter = max_iter
-        self.tol = tol
-
     def _step_kwargs(self, p: dict, *, source: bool, n: int, d: int, T: int) -> dict:
         if p["form"] == "constrained":
             if p["radius"] is None:

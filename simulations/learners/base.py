@@ -16,6 +16,11 @@
 * ``SETTING_DEFAULTS`` names the hyper-parameters that the Monte Carlo runner
   fills from the setting when they are left at ``None`` (``k`` from the
   setting's rank, ``radius`` from ``delta0``, ``frame`` from the true frame).
+* The constructor is generated from ``HYPERPARAMETERS`` (keyword-only
+  arguments in the table's order, defaults from each ``Parameter``), so a
+  hyper-parameter and its default are stated once; a class that writes its
+  own ``__init__`` keeps it (then every argument must be declared, which
+  :func:`~simulations.registry.register_learner` checks).
 """
 
 from __future__ import annotations
@@ -78,6 +83,35 @@ class NotFittedError(RuntimeError):
     """Raised when ``adapt`` is called before ``fit``."""
 
 
+def _generated_init(cls: type) -> Any:
+    """A constructor taking the hyper-parameters of ``cls.HYPERPARAMETERS`` as keyword arguments.
+
+    Each is stored unchanged (validation happens when work starts, as in
+    scikit-learn); omitted ones take their ``Parameter.default``.
+    """
+    table = dict(cls.HYPERPARAMETERS)
+
+    def __init__(self, **params: Any) -> None:
+        unknown = [k for k in params if k not in table]
+        if unknown:
+            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown[0]!r}; "
+                            f"hyper-parameters: {', '.join(table) or '(none)'}")
+        for key, spec in table.items():
+            setattr(self, key, params[key] if key in params else spec.default)
+
+    required = [k for k, spec in table.items() if spec.required]
+    if required:
+        raise TypeError(f"{cls.__name__}: hyper-parameter {required[0]!r} has no default; every "
+                        "hyper-parameter of a learner needs one")
+    __init__.__signature__ = inspect.Signature(
+        [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=spec.default) for k, spec in table.items()])
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__doc__ = f"Hyper-parameters of {cls.__name__} (keyword only): " + (
+        "; ".join(f"{k} = {spec.default!r}: {spec.doc}" for k, spec in table.items()) or "none") + "."
+    return __init__
+
+
 class Learner:
     """Base class of all learners."""
 
@@ -102,6 +136,8 @@ class Learner:
         predictor behind.
         """
         super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _generated_init(cls)
         for name, reset in (("fit", "_forget_learned"), ("adapt", "_forget_target")):
             method = getattr(cls, name, None)           # from the MRO: mixins define some of them
             if method is None or getattr(method, "_resets_state", False) \

@@ -32,9 +32,6 @@ class TargetOnly(Learner):
                                                  "perturbation_floor"})
     HYPERPARAMETERS: ClassVar = {}
 
-    def __init__(self) -> None:
-        pass
-
     def fit(self, sources: SourceData) -> "TargetOnly":
         self._validated()
         self._set_without_source_fit(None)
@@ -61,10 +58,6 @@ class Oracle(Learner):
         "radius": Parameter("fine-tuning radius, a real >= 0 (default: the setting's delta0)", None, validate_float(0.0)),
     }
     SETTING_DEFAULTS: ClassVar = {"frame": "frame", "radius": "radius"}
-
-    def __init__(self, frame: np.ndarray | None = None, radius: float | None = None) -> None:
-        self.frame = frame
-        self.radius = radius
 
     def fit(self, sources: SourceData) -> "Oracle":
         p = self._validated()

@@ -33,24 +33,6 @@ class FrozenRep(_FrameLearner):
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius"}
 
-    def __init__(
-        self,
-        k: int | None = None,
-        target_step: str = "head",
-        radius: float | None = None,
-        init: str = "spectral",
-        solver: str = "lbfgs",
-        max_iter: int = 500,
-        tol: float = 1e-7,
-    ) -> None:
-        self.k = k
-        self.target_step = target_step
-        self.radius = radius
-        self.init = init
-        self.solver = solver
-        self.max_iter = max_iter
-        self.tol = tol
-
     def fit(self, sources: SourceData) -> "FrozenRep":
         self._fit_frame(sources, self._validated(), radius=0.0)
         return self

@@ -64,17 +64,6 @@ class GDFineTune(Learner):
     LOSS: ClassVar[Loss] = SquaredLoss()
     SOURCES: ClassVar[dict[str, type[Learner]]] = {}
 
-    def __init__(self, source: str = "adaptrep", k: int | None = None, radius: float | None = None,
-                 frame: np.ndarray | None = None, steps: int = 10, step_size: float | None = None,
-                 c_w: float | None = None) -> None:
-        self.source = source
-        self.k = k
-        self.radius = radius
-        self.frame = frame
-        self.steps = steps
-        self.step_size = step_size
-        self.c_w = c_w
-
     def _source_learner(self, p: dict) -> Learner:
         cls = self.SOURCES[p["source"]]
         hyper = {"k": p["k"]}

@@ -101,15 +101,6 @@ class LogisticAdaptRep(_LogisticLearner):
     HYPERPARAMETERS: ClassVar = {**LOGISTIC_FIT_PARAMETERS, "radius": _RADIUS}
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "c_w": "c_w"}
 
-    def __init__(self, k: int | None = None, radius: float | None = None, c_w: float | None = None,
-                 init: str = "spectral", max_iter: int = 3000, tol: float = 1e-8) -> None:
-        self.k = k
-        self.radius = radius
-        self.c_w = c_w
-        self.init = init
-        self.max_iter = max_iter
-        self.tol = tol
-
     def fit(self, sources: SourceData) -> "LogisticAdaptRep":
         p = self._validated()
         self._need(p, "radius")
@@ -128,16 +119,6 @@ class LogisticFrozenRep(_LogisticLearner):
                             None, validate_float(0.0)),
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "c_w": "c_w"}
-
-    def __init__(self, k: int | None = None, c_w: float | None = None, target_step: str = "head",
-                 radius: float | None = None, init: str = "spectral", max_iter: int = 3000, tol: float = 1e-8) -> None:
-        self.k = k
-        self.c_w = c_w
-        self.target_step = target_step
-        self.radius = radius
-        self.init = init
-        self.max_iter = max_iter
-        self.tol = tol
 
     def fit(self, sources: SourceData) -> "LogisticFrozenRep":
         p = self._validated()
@@ -161,9 +142,6 @@ class LogisticTargetOnly(_LogisticLearner):
                                 None, validate_float(0.0, low_open=True)),
     }
     SETTING_DEFAULTS: ClassVar = {"norm_bound": "norm_bound"}
-
-    def __init__(self, norm_bound: float | None = None) -> None:
-        self.norm_bound = norm_bound
 
     def fit(self, sources: SourceData) -> "LogisticTargetOnly":
         p = self._validated()
@@ -199,11 +177,6 @@ class LogisticOracle(_LogisticLearner):
         "c_w": _C_W,
     }
     SETTING_DEFAULTS: ClassVar = {"frame": "frame", "radius": "radius", "c_w": "c_w"}
-
-    def __init__(self, frame: np.ndarray | None = None, radius: float | None = None, c_w: float | None = None) -> None:
-        self.frame = frame
-        self.radius = radius
-        self.c_w = c_w
 
     def fit(self, sources: SourceData) -> "LogisticOracle":
         p = self._validated()

@@ -63,20 +63,6 @@ _ORDER = Parameter("'second' (exact MAML gradient) or 'first' (first-order MAML)
 class _MamlLinearFamily:
     """Constructor and source fit shared by the linear and logistic MAML learners."""
 
-    def __init__(self, k: int | None = None, steps: int = 10, step_size: float | None = None, inner_steps: int = 5,
-                 inner_step: float | None = None, query_fraction: float = 0.5, order: str = "second",
-                 max_iter: int = 500, tol: float = 1e-6, c_w: float | None = None) -> None:
-        self.k = k
-        self.steps = steps
-        self.step_size = step_size
-        self.inner_steps = inner_steps
-        self.inner_step = inner_step
-        self.query_fraction = query_fraction
-        self.order = order
-        self.max_iter = max_iter
-        self.tol = tol
-        self.c_w = c_w
-
     def fit(self, sources: SourceData):
         p = self._validated()
         T, n, d = sources.X.shape
@@ -134,23 +120,6 @@ class NetworkMaml(NetworkGDFineTune):
         "loss": NetworkGDFineTune.HYPERPARAMETERS["loss"],
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "c_w": "c_w", "layer_bound": "layer_bound", "loss": "loss"}
-
-    def __init__(self, k: int | None = None, steps: int = 10, step_size: float | None = None, inner_steps: int = 5,
-                 inner_step: float | None = None, outer_step: float | None = None, query_fraction: float = 0.5,
-                 max_iter: int = 500, tol: float = 1e-6, c_w: float | None = None, layer_bound: float | None = None,
-                 loss: str | None = None) -> None:
-        self.k = k
-        self.steps = steps
-        self.step_size = step_size
-        self.inner_steps = inner_steps
-        self.inner_step = inner_step
-        self.outer_step = outer_step
-        self.query_fraction = query_fraction
-        self.max_iter = max_iter
-        self.tol = tol
-        self.c_w = c_w
-        self.layer_bound = layer_bound
-        self.loss = loss
 
     def fit(self, sources: SourceData) -> "NetworkMaml":
         p = self._validated()

@@ -127,17 +127,6 @@ class NetworkAdaptRep(_NetworkLearner):
     HYPERPARAMETERS: ClassVar = {**_FIT, **_COMMON, "radius": _RADIUS}
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "c_w": "c_w", "layer_bound": "layer_bound", "loss": "loss"}
 
-    def __init__(self, k: int | None = None, radius: float | None = None, c_w: float | None = None,
-                 layer_bound: float | None = None, loss: str | None = None, max_iter: int = 1500,
-                 tol: float = 1e-6) -> None:
-        self.k = k
-        self.radius = radius
-        self.c_w = c_w
-        self.layer_bound = layer_bound
-        self.loss = loss
-        self.max_iter = max_iter
-        self.tol = tol
-
     def fit(self, sources: SourceData) -> "NetworkAdaptRep":
         p = self._validated()
         self._need(p, "radius")
@@ -156,18 +145,6 @@ class NetworkFrozenRep(_NetworkLearner):
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "c_w": "c_w", "layer_bound": "layer_bound", "loss": "loss"}
 
-    def __init__(self, k: int | None = None, c_w: float | None = None, layer_bound: float | None = None,
-                 loss: str | None = None, target_step: str = "head", radius: float | None = None,
-                 max_iter: int = 1500, tol: float = 1e-6) -> None:
-        self.k = k
-        self.c_w = c_w
-        self.layer_bound = layer_bound
-        self.loss = loss
-        self.target_step = target_step
-        self.radius = radius
-        self.max_iter = max_iter
-        self.tol = tol
-
     def fit(self, sources: SourceData) -> "NetworkFrozenRep":
         p = self._validated()
         self._fit_layer(sources, p, 0.0)
@@ -184,15 +161,6 @@ class NetworkTargetOnly(_NetworkLearner):
     NEVER_PRODUCES: ClassVar = frozenset({"gd_radius", "grad_bound", "displacement", "gd_steps", "sin_theta_max"})
     HYPERPARAMETERS: ClassVar = {**_FIT, **_COMMON}
     SETTING_DEFAULTS: ClassVar = {"k": "k", "c_w": "c_w", "layer_bound": "layer_bound", "loss": "loss"}
-
-    def __init__(self, k: int | None = None, c_w: float | None = None, layer_bound: float | None = None,
-                 loss: str | None = None, max_iter: int = 1500, tol: float = 1e-6) -> None:
-        self.k = k
-        self.c_w = c_w
-        self.layer_bound = layer_bound
-        self.loss = loss
-        self.max_iter = max_iter
-        self.tol = tol
 
     def fit(self, sources: SourceData) -> "NetworkTargetOnly":
         p = self._validated()
@@ -233,14 +201,6 @@ class NetworkOracle(_NetworkLearner):
     }
     SETTING_DEFAULTS: ClassVar = {"frame": "frame", "radius": "radius", "c_w": "c_w", "loss": "loss"}
 
-    def __init__(self, frame: np.ndarray | None = None, radius: float | None = None, c_w: float | None = None,
-                 loss: str | None = None, max_iter: int = 1500) -> None:
-        self.frame = frame
-        self.radius = radius
-        self.c_w = c_w
-        self.loss = loss
-        self.max_iter = max_iter
-
     def fit(self, sources: SourceData) -> "NetworkOracle":
         p = self._validated()
         self._need(p, "frame", "radius", "c_w", "loss")
@@ -276,22 +236,6 @@ class NetworkGDFineTune(_NetworkLearner):
     }
     SETTING_DEFAULTS: ClassVar = {"k": "k", "radius": "radius", "c_w": "c_w", "layer_bound": "layer_bound",
                                   "loss": "loss", "frame": "frame"}
-
-    def __init__(self, source: str = "adaptrep", k: int | None = None, radius: float | None = None,
-                 frame: np.ndarray | None = None, steps: int = 10, step_size: float | None = None,
-                 c_w: float | None = None, layer_bound: float | None = None, loss: str | None = None,
-                 max_iter: int = 1500, tol: float = 1e-6) -> None:
-        self.source = source
-        self.k = k
-        self.radius = radius
-        self.frame = frame
-        self.steps = steps
-        self.step_size = step_size
-        self.c_w = c_w
-        self.layer_bound = layer_bound
-        self.loss = loss
-        self.max_iter = max_iter
-        self.tol = tol
 
     def fit(self, sources: SourceData) -> "NetworkGDFineTune":
         p = self._validated()

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -83,12 +82,20 @@ def bound_per_replicate(claim: dict) -> bool:
     Returns
     -------
     bool
-        True when the bound expression names one of
+        True when the bound expression (``bound_names``, recorded by the run) names one of
         :data:`verification.claims.REPLICATE_NAMES`; its plotted value is then
         the mean over replicates.
     """
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(claim.get("bound") or "")))
-    return bool(names & set(REPLICATE_NAMES))
+    names = claim.get("bound_names")
+    if names is None:                      # results.json of an older run: the names of the formula's syntax tree
+        import ast
+
+        try:
+            tree = ast.parse(str(claim.get("bound") or "0"), mode="eval")
+        except SyntaxError:
+            return False
+        names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    return bool(set(names) & set(REPLICATE_NAMES))
 
 
 def _is_number(v: Any) -> bool:
