@@ -10,98 +10,26 @@ Examples
 
 from __future__ import annotations
 
-import os
-import re
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from bounds.catalog import ALL
 from bounds.expression import Bound
+from bounds.named_table import NamedTable
 
 __all__ = ["BOUNDS", "ENTRY_POINT_GROUP", "BoundPluginWarning", "get_bound", "register_bound",
            "plugin_records", "summary"]
 
 #: Entry-point group of plugin bounds: each entry point is a :class:`Bound` or a list of them.
 ENTRY_POINT_GROUP = "metabound.bounds"
-_NO_PLUGINS_ENV = "METABOUND_NO_PLUGINS"
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 class BoundPluginWarning(UserWarning):
     """A ``metabound.bounds`` entry point could not be loaded (its bounds are then absent)."""
 
 
-class _BoundTable(Mapping):
-    """The registered bounds by name, read-only; ``metabound.bounds`` entry points are read on first use.
-
-    The table only grows: a name keeps its bound once registered.
-    """
-
-    def __init__(self, builtin: tuple[Bound, ...]) -> None:
-        self._bounds: dict[str, Bound] = {}
-        self._loaded = False
-        #: ``(entry point name, value, distribution, registered names, error)`` per entry point read.
-        self.records: list[tuple[str, str, str | None, tuple[str, ...], str | None]] = []
-        for b in builtin:
-            self.add(b)
-
-    def add(self, bound: Any) -> bool:
-        """Register ``bound``; False when this very object is already registered."""
-        if not isinstance(bound, Bound):
-            raise TypeError(f"register_bound: expected a bounds.Bound, got {bound!r}")
-        if not _NAME.match(bound.name):
-            raise ValueError(f"register_bound: a bound's name is lower-case letters, digits and single dashes "
-                             f"(e.g. 'my-bound'); got {bound.name!r}")
-        known = self._bounds.get(bound.name)
-        if known is bound:
-            return False
-        if known is not None:
-            raise ValueError(f"register_bound: bound {bound.name!r} is already registered; choose another name")
-        self._bounds[bound.name] = bound
-        return True
-
-    def ensure_loaded(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        if os.environ.get(_NO_PLUGINS_ENV):
-            return
-        from importlib import metadata
-
-        def dist(ep) -> str | None:
-            return None if getattr(ep, "dist", None) is None else ep.dist.metadata["Name"]
-
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP),
-                         key=lambda ep: (dist(ep) or "", ep.name, ep.value)):
-            try:
-                obj = ep.load()
-                items = list(obj) if isinstance(obj, (list, tuple)) else [obj]
-                for item in items:
-                    self.add(item)
-                self.records.append((ep.name, ep.value, dist(ep), tuple(b.name for b in items), None))
-            except Exception as exc:  # noqa: BLE001 - a broken plugin must not hide the built-in bounds
-                message = f"{type(exc).__name__}: {exc}"
-                warnings.warn(BoundPluginWarning(f"entry point {ep.name!r} = {ep.value!r} of group "
-                                                 f"{ENTRY_POINT_GROUP!r} ({dist(ep)}) was not loaded: {message}"),
-                              stacklevel=3)
-                self.records.append((ep.name, ep.value, dist(ep), (), message))
-
-    def __getitem__(self, name: str) -> Bound:
-        self.ensure_loaded()
-        return self._bounds[name]
-
-    def __iter__(self):
-        self.ensure_loaded()
-        return iter(self._bounds)
-
-    def __len__(self) -> int:
-        self.ensure_loaded()
-        return len(self._bounds)
-
-
 #: Every registered bound, by name (read-only; the built-in ones and plugins').
-BOUNDS: Mapping[str, Bound] = _BoundTable(ALL)
+BOUNDS: Mapping[str, Bound] = NamedTable(Bound, "bound", ENTRY_POINT_GROUP, BoundPluginWarning, ALL)
 
 
 def register_bound(bound: Bound) -> Bound:
@@ -118,9 +46,7 @@ def register_bound(bound: Bound) -> Bound:
     Bound
         ``bound``.
     """
-    BOUNDS.ensure_loaded()
-    BOUNDS.add(bound)
-    return bound
+    return BOUNDS.register(bound)
 
 
 def plugin_records() -> tuple:

@@ -16,12 +16,11 @@ layouts and supplies its own decision rule; see ``docs/extending.md``.
 from __future__ import annotations
 
 import functools
-import os
-import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from bounds.named_table import NAME_PATTERN as _NAME, NamedTable
 
 from . import checks as _rules
 
@@ -37,7 +36,6 @@ LAYOUTS = ("bound", "always", "exact", "ratio", "shape", "exponent")
 FIELDS = ("versus", "band", "tol", "along", "exponent", "fail_prob")
 #: Entry-point group of plugin checks: each entry point is a :class:`Check` or a list of them.
 ENTRY_POINT_GROUP = "metabound.checks"
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 class CheckPluginWarning(UserWarning):
@@ -212,68 +210,9 @@ BUILTIN_CHECKS: tuple[Check, ...] = (
 )
 
 
-class _CheckTable(Mapping):
-    """The registered checks by name (read-only); ``metabound.checks`` entry points are read on first use."""
-
-    def __init__(self, builtin: tuple[Check, ...]) -> None:
-        self._checks: dict[str, Check] = {}
-        self._loaded = False
-        self.records: list[tuple[str, str, str | None, tuple[str, ...], str | None]] = []
-        for c in builtin:
-            self.add(c)
-
-    def add(self, check: Any) -> bool:
-        if not isinstance(check, Check):
-            raise TypeError(f"register_check: expected a verification.Check, got {check!r}")
-        known = self._checks.get(check.name)
-        if known is check:
-            return False
-        if known is not None:
-            raise ValueError(f"register_check: check {check.name!r} is already registered; choose another name")
-        self._checks[check.name] = check
-        return True
-
-    def ensure_loaded(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        if os.environ.get("METABOUND_NO_PLUGINS"):
-            return
-        from importlib import metadata
-
-        def dist(ep) -> str | None:
-            return None if getattr(ep, "dist", None) is None else ep.dist.metadata["Name"]
-
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP),
-                         key=lambda ep: (dist(ep) or "", ep.name, ep.value)):
-            try:
-                obj = ep.load()
-                items = list(obj) if isinstance(obj, (list, tuple)) else [obj]
-                for item in items:
-                    self.add(item)
-                self.records.append((ep.name, ep.value, dist(ep), tuple(c.name for c in items), None))
-            except Exception as exc:  # noqa: BLE001 - a broken plugin must not hide the built-in checks
-                message = f"{type(exc).__name__}: {exc}"
-                warnings.warn(CheckPluginWarning(f"entry point {ep.name!r} = {ep.value!r} of group "
-                                                 f"{ENTRY_POINT_GROUP!r} ({dist(ep)}) was not loaded: {message}"),
-                              stacklevel=3)
-                self.records.append((ep.name, ep.value, dist(ep), (), message))
-
-    def __getitem__(self, name: str) -> Check:
-        self.ensure_loaded()
-        return self._checks[name]
-
-    def __iter__(self):
-        self.ensure_loaded()
-        return iter(self._checks)
-
-    def __len__(self) -> int:
-        self.ensure_loaded()
-        return len(self._checks)
-
-
 #: Every registered check by name (read-only; built-in and plugins').
-CHECK_REGISTRY: Mapping[str, Check] = _CheckTable(BUILTIN_CHECKS)
+CHECK_REGISTRY: Mapping[str, Check] = NamedTable(Check, "check", ENTRY_POINT_GROUP, CheckPluginWarning,
+                                                 BUILTIN_CHECKS)
 
 
 def get_check(name: str) -> Check:
@@ -286,9 +225,7 @@ def get_check(name: str) -> Check:
 
 def register_check(check: Check) -> Check:
     """Register ``check`` under its name, so claims can name it (registering the same object twice does nothing)."""
-    CHECK_REGISTRY.ensure_loaded()
-    CHECK_REGISTRY.add(check)
-    return check
+    return CHECK_REGISTRY.register(check)
 
 
 def check_plugin_records() -> tuple:

@@ -15,6 +15,7 @@ import bounds.registry as bound_registry
 import simulations.registry as registry
 from bounds import Bound
 from bounds.catalog import ALL
+from bounds.named_table import NamedTable
 from simulations import run_monte_carlo
 from simulations.learners import TargetOnly
 from simulations.parameters import Parameter, validate_float
@@ -25,7 +26,8 @@ from simulations.settings import LinearSetting
 def fresh(monkeypatch):
     """A registry with only the built-in classes, and entry points not read yet."""
     monkeypatch.setattr(registry, "_REGISTRY", registry._Registry())
-    monkeypatch.setattr(bound_registry, "BOUNDS", bound_registry._BoundTable(ALL))
+    monkeypatch.setattr(bound_registry, "BOUNDS", NamedTable(Bound, "bound", bound_registry.ENTRY_POINT_GROUP,
+                                                             bound_registry.BoundPluginWarning, ALL))
     monkeypatch.delenv(registry.NO_PLUGINS_ENV, raising=False)
     return registry._REGISTRY
 

@@ -14,6 +14,7 @@ from scipy import stats as sps
 import verification.check_registry as check_registry
 from verification import Check, Claim, get_check, register_check, verify
 from verification.check_registry import BUILTIN_CHECKS, CHECK_REGISTRY, check_of
+from bounds.named_table import NamedTable
 from verification.checks import CHECKS
 from verification.errors import ClaimError
 
@@ -39,7 +40,8 @@ UPPER_MEDIAN = Check("upper-median", "upper", point_upper_median, description="u
 
 @pytest.fixture
 def fresh(monkeypatch):
-    monkeypatch.setattr(check_registry, "CHECK_REGISTRY", check_registry._CheckTable(BUILTIN_CHECKS))
+    monkeypatch.setattr(check_registry, "CHECK_REGISTRY", NamedTable(
+        Check, "check", check_registry.ENTRY_POINT_GROUP, check_registry.CheckPluginWarning, BUILTIN_CHECKS))
     monkeypatch.delenv("METABOUND_NO_PLUGINS", raising=False)
     import verification.claims as claims
     monkeypatch.setattr(claims, "CHECK_REGISTRY", check_registry.CHECK_REGISTRY)
