@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from bounds.constants import STANDARD, Constant
+from bounds.formula import FormulaError, parse_formula
 from bounds.validation import as_array, check_condition, check_value
 
 __all__ = ["Bound", "KINDS"]
@@ -24,8 +25,6 @@ __all__ = ["Bound", "KINDS"]
 #: Allowed values of :attr:`Bound.kind`.
 KINDS = ("upper", "lower", "exact", "rate")
 
-_SYMPY_FUNCTIONS = {"Min": sp.Min, "Max": sp.Max, "sqrt": sp.sqrt, "log": sp.log,
-                    "exp": sp.exp, "Rational": sp.Rational}
 
 
 #: Heaviside step with H(0) = 1/2 (the average of the one-sided derivatives at a kink), for lambdify.
@@ -36,12 +35,16 @@ def _np_heaviside(x: Any) -> np.ndarray:
     return np.heaviside(np.asarray(x, dtype=float), 0.5)
 
 
-def _parse(text: str | sp.Expr, local: Mapping[str, Any], what: str) -> sp.Expr:
+def _parse(text: str | sp.Expr, local: Mapping[str, Any], what: str, relation: bool = False) -> sp.Expr:
+    """A sympy expression given as one, or parsed by the suite's one safe parser (:mod:`bounds.formula`).
+
+    Names outside ``local`` become plain symbols, so that the caller's own
+    checks name them (an unknown constant, an unknown term)."""
     if isinstance(text, sp.Basic):
         return text
     try:
-        return sp.sympify(text, locals={**_SYMPY_FUNCTIONS, **local})
-    except (sp.SympifyError, SyntaxError, TypeError) as exc:
+        return parse_formula(text, lambda n: local.get(n) or sp.Symbol(n), relation=relation)
+    except FormulaError as exc:
         raise ValueError(f"cannot parse {what} {text!r}: {exc}") from None
 
 
@@ -170,7 +173,7 @@ class Bound:
         self.conditions: tuple[str, ...] = tuple(conditions)
         self._conditions = []
         for text in self.conditions:
-            rel = _parse(text, symbols, f"condition of {name}")
+            rel = _parse(text, symbols, f"condition of {name}", relation=True)
             if not isinstance(rel, sp.core.relational.Relational):
                 raise ValueError(f"{name}: condition {text!r} is not a relation")
             names = [c for c in self.constants if symbols[c] in rel.free_symbols]

@@ -68,6 +68,7 @@ def registered_bound(name: str, *, premises: tuple[str, ...] | None = None, **fi
     replacement must still cover every premise the derivation needs.
     """
     from bounds import get_bound  # lazy: bounds may be absent while developing
+    from bounds.formula import parse_formula
     import sympy
 
     b = get_bound(name)
@@ -78,7 +79,8 @@ def registered_bound(name: str, *, premises: tuple[str, ...] | None = None, **fi
         unknown = set(fixed) - set(b.constants)
         if unknown:
             raise ValueError(f"{name}: cannot fix unknown constants {sorted(unknown)}")
-        subs = {symbols[k]: sympy.sympify(v, locals=symbols) for k, v in fixed.items()}
+        subs = {symbols[k]: parse_formula(str(v), lambda n: symbols.get(n) or sympy.Symbol(n))
+                for k, v in fixed.items()}
         expr = expr.subs(subs, simultaneous=True)
     texts = tuple(b.premises if premises is None else premises)
     if subs:

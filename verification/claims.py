@@ -21,7 +21,7 @@ from .catalog import REQUIRED, Catalog
 from .check_registry import CHECK_REGISTRY, Check, get_check
 from .checks import MIN_REPS
 from .errors import ClaimError
-from .expressions import BoundExpression, Premise, parse_bound, parse_premise
+from .expressions import BoundExpression, Premise, expression_of, parse_bound, parse_premise
 
 __all__ = ["Claim", "ValidatedClaim", "RISK_COLUMNS", "BASELINE_COLUMNS", "REPLICATE_NAMES",
            "EXTRA_PARAMETERS", "DEFAULT_REPS", "KINDS", "PAPER_CLAIMS", "MAX_SWEEP_POINTS", "MAX_REPS"]
@@ -264,7 +264,9 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
 
     replicate_names = tuple(getattr(catalog, "replicate_names", None) or REPLICATE_NAMES)
     allowed = known | set(replicate_names)
-    expression = parse_bound(c.bound, allowed, claim=cid, field="bound")
+    expression = _registered_expression(registered, c, allowed, err) if registered is not None else None
+    if expression is None:                 # an inline formula (or a registered bound's, modified by the claim)
+        expression = parse_bound(c.bound, allowed, claim=cid, field="bound")
     if not isinstance(c.premises, (list, tuple)):
         raise err("premises must be a list of inequalities such as 'delta_norm <= ft_radius'", "premises")
     premises = tuple(parse_premise(text, allowed, claim=cid, field=f"premises[{i}]")
@@ -370,6 +372,34 @@ def _resolve_registered(c: Claim, err) -> tuple[Claim, Any]:
         raise err(f"bound_name {c.bound_name!r} is not a registered bound "
                   "(metabound list bounds)", "bound_name")
     return c, BOUNDS[c.bound_name]
+
+
+def _registered_expression(bound: Any, c: Claim, allowed: set, err) -> BoundExpression | None:
+    """The registered bound's own sympy expression (its ``bound_fixed`` constants substituted), when the claim's
+    ``bound`` text is that expression unchanged; None when the claim modified it (its text is then parsed)."""
+    from bounds.formula import FormulaError, parse_formula
+
+    symbols = {name: const.symbol for name, const in bound.constants.items()}
+    expr = bound.expr
+    if c.bound_fixed:
+        try:
+            subs = {symbols[k]: parse_formula(str(v), lambda n: symbols.get(n) or _plain_symbol(n))
+                    for k, v in c.bound_fixed.items()}
+        except (KeyError, FormulaError) as exc:
+            raise err(f"bound_fixed of {c.bound_name!r}: {exc}", "bound") from None
+        expr = expr.subs(subs, simultaneous=True)
+    if not isinstance(c.bound, str) or str(expr) != c.bound.strip():
+        return None
+    unknown = sorted({s.name for s in expr.free_symbols} - allowed)
+    if unknown:
+        raise err(f"unknown name {unknown[0]!r} in {c.bound!r}; allowed: {', '.join(sorted(allowed))}", "bound")
+    return expression_of(c.bound.strip(), expr)
+
+
+def _plain_symbol(name: str):
+    import sympy
+
+    return sympy.Symbol(name)
 
 
 def _check_domain(bound: Any, full: dict, sp: dict, err) -> None:

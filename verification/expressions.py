@@ -1,12 +1,13 @@
-"""Safe parsing and vectorised evaluation of bound expressions.
+"""Bound expressions of claims: parsing over the claim's names and vectorised evaluation.
 
 A bound is written as a Python-like arithmetic string, e.g.
-``"1.1*sigma**2*d/(m - d - 1)"``.  The string is parsed with :mod:`ast` and
-converted node by node into a :mod:`sympy` expression; nothing in it is ever
-evaluated by Python (``eval``/``sympify`` are not used), so a claims file
-cannot run code.  Allowed are: numbers, the names passed as ``allowed``,
-``+ - * / **``, unary minus, parentheses and the functions
-``sqrt, log, exp, Min, Max``.
+``"1.1*sigma**2*d/(m - d - 1)"``, parsed by the one safe parser of the suite,
+:func:`bounds.formula.parse_formula` (:mod:`ast` to :mod:`sympy`; nothing is
+evaluated by Python, so a claims file cannot run code).  Allowed are:
+numbers, the names passed as ``allowed``, ``+ - * / **``, unary minus,
+parentheses and the functions ``sqrt, log, exp, Min, Max``.  A claim that
+names a registered bound carries that bound's own sympy expression
+(:func:`expression_of`), not a re-parsed copy.
 """
 
 from __future__ import annotations
@@ -19,27 +20,11 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import sympy
 
+from bounds.formula import FUNCTIONS, FormulaError, parse_formula
+
 from .errors import ClaimError
 
-__all__ = ["FUNCTIONS", "BoundExpression", "Premise", "parse_bound", "parse_premise"]
-
-#: Functions a bound expression may call, with their arity (None = 2 or more).
-FUNCTIONS = {
-    "sqrt": (sympy.sqrt, 1),
-    "log": (sympy.log, 1),
-    "exp": (sympy.exp, 1),
-    "Min": (sympy.Min, None),
-    "Max": (sympy.Max, None),
-}
-
-_BINOPS = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a ** b,
-}
-
+__all__ = ["FUNCTIONS", "BoundExpression", "Premise", "parse_bound", "parse_premise", "expression_of"]
 
 @dataclass(frozen=True)
 class BoundExpression:
@@ -103,68 +88,26 @@ def parse_bound(text: str, allowed: Iterable[str], *, claim: str | None = None,
         or names anything not in ``allowed``.
     """
     allowed = set(allowed)
-
-    def err(msg: str) -> ClaimError:
-        return ClaimError(msg, claim=claim, field=field)
-
-    if not isinstance(text, str) or not text.strip():
-        raise err("must be a non-empty string expression")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise err(f"expression {text!r} does not parse ({exc.msg})") from None
-
     symbols: dict[str, sympy.Symbol] = {}
 
-    def conv(node: ast.AST) -> sympy.Expr:
-        if isinstance(node, ast.Expression):
-            return conv(node.body)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise err(f"constant {node.value!r} is not a number")
-            if isinstance(node.value, int):
-                return sympy.Integer(node.value)
-            return sympy.Float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id in FUNCTIONS:
-                raise err(f"function {node.id!r} used without a call")
-            if node.id not in allowed:
-                raise err(f"unknown name {node.id!r} in {text!r}; allowed: "
-                          f"{', '.join(sorted(allowed))}")
-            return symbols.setdefault(node.id, sympy.Symbol(node.id, real=True))
-        if isinstance(node, ast.BinOp):
-            if isinstance(node.op, ast.BitXor):
-                raise err(f"'^' in {text!r}: write powers as '**'")
-            op = _BINOPS.get(type(node.op))
-            if op is None:
-                raise err(f"operator {type(node.op).__name__} not allowed")
-            return op(conv(node.left), conv(node.right))
-        if isinstance(node, ast.UnaryOp):
-            if isinstance(node.op, ast.USub):
-                return -conv(node.operand)
-            if isinstance(node.op, ast.UAdd):
-                return conv(node.operand)
-            raise err(f"operator {type(node.op).__name__} not allowed")
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                name = getattr(node.func, "id", ast.unparse(node.func))
-                raise err(f"unknown function {name!r} in {text!r}; allowed: "
-                          f"{', '.join(FUNCTIONS)}")
-            if node.keywords:
-                raise err(f"keyword arguments not allowed in {node.func.id}()")
-            fn, arity = FUNCTIONS[node.func.id]
-            if arity is not None and len(node.args) != arity:
-                raise err(f"{node.func.id}() takes {arity} argument(s)")
-            if arity is None and len(node.args) < 2:
-                raise err(f"{node.func.id}() takes at least 2 arguments")
-            return fn(*(conv(a) for a in node.args))
-        raise err(f"{type(node).__name__} not allowed in a bound expression "
-                  f"({text!r})")
+    def symbol(name: str) -> sympy.Symbol | None:
+        if name not in allowed:
+            return None
+        return symbols.setdefault(name, sympy.Symbol(name, real=True))
 
-    expr = conv(tree)
+    try:
+        expr = parse_formula(text, symbol, allowed_text=", ".join(sorted(allowed)))
+    except FormulaError as exc:
+        raise ClaimError(str(exc), claim=claim, field=field) from None
+    return expression_of(text.strip(), expr)
+
+
+def expression_of(text: str, expr: sympy.Expr) -> BoundExpression:
+    """A :class:`BoundExpression` of an already built sympy expression (e.g. a registered bound's own),
+    without re-parsing any text; ``text`` is what reports show."""
+    symbols = {s.name: s for s in expr.free_symbols}
     names = tuple(sorted(symbols))
-    return BoundExpression(text=text.strip(), expr=expr, names=names,
-                           _symbols=tuple(symbols[n] for n in names))
+    return BoundExpression(text=text, expr=expr, names=names, _symbols=tuple(symbols[n] for n in names))
 
 
 _COMPARE_TEXT = {ast.LtE: "<=", ast.Lt: "<", ast.GtE: ">=", ast.Gt: ">"}

@@ -507,6 +507,7 @@ def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None
         return None
     from bounds import get_bound
     from bounds.calculator import explain
+    from bounds.formula import parse_formula
     import sympy
 
     b = get_bound(c.bound_name)
@@ -514,7 +515,7 @@ def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None
     values = {n: full[n] for n in b.constants
               if isinstance(full.get(n), (int, float)) and not isinstance(full.get(n), bool)}
     for name, text in (c.bound_fixed or {}).items():
-        expr = sympy.sympify(text)
+        expr = parse_formula(str(text), sympy.Symbol)
         try:
             values[name] = float(expr.subs({sympy.Symbol(k): v for k, v in full.items()
                                             if isinstance(v, (int, float)) and not isinstance(v, bool)}))

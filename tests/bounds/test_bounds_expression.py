@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy
 
 from bounds import Bound, Constant, get_bound
 
@@ -76,3 +77,18 @@ def test_exponent_argument_errors():
         b.exponent("k", d=3, m=10, sigma=1)
     with pytest.raises(ValueError, match="unknown term 'head'"):
         b.exponent("m", term="head", d=3, m=10, sigma=1)
+
+
+def test_bound_formulas_go_through_the_one_safe_parser():
+    """No eval: code in a formula string is refused, not run (sympify would have run it)."""
+    import bounds.formula as formula
+
+    for text in ("__import__('os').system('false')", "(lambda: 1)()", "d.__class__", "[d][0]", "d if m else k"):
+        with pytest.raises(ValueError, match="cannot parse formula"):
+            Bound.from_string("unsafe", text, kind="upper")
+    rel = formula.parse_formula("m > d + 1", {"m": sympy.Symbol("m"), "d": sympy.Symbol("d")}, relation=True)
+    assert isinstance(rel, sympy.core.relational.Relational)
+    with pytest.raises(formula.FormulaError, match="not a relation"):
+        formula.parse_formula("m + d", {"m": sympy.Symbol("m"), "d": sympy.Symbol("d")}, relation=True)
+    with pytest.raises(formula.FormulaError, match="comparison is not allowed"):
+        formula.parse_formula("(m > d) + 1", {"m": sympy.Symbol("m"), "d": sympy.Symbol("d")})

@@ -192,3 +192,19 @@ def test_learner_params_reach_the_monte_carlo(tmp_path, toy_env, monkeypatch):
     assert seen == [{"frozenrep": {"target_step": "finetune"}}] * 4
     res = json.loads((out / "results.json").read_text())
     assert res["claims"][0]["learner_params"] == {"frozenrep": {"target_step": "finetune"}}
+
+
+def test_a_registered_bound_travels_as_its_own_expression():
+    """bound = "target-only": the claim carries the registered Bound's sympy expression (its own symbols), not a
+    re-parsed copy of its text; a claim that modifies the formula has its text parsed."""
+    from bounds import get_bound
+    from verification import Claim
+    from verification.catalog import default_catalog
+
+    base = dict(id="c", setting="linear", learner="target-only", check="upper-mean", params=dict(d=5, k=2, T=2, n=5),
+                sweep=dict(m=[12, 20]))
+    vc = Claim(bound="target-only", **base).validate(default_catalog())
+    assert vc.expression.expr is get_bound("target-only").expr
+    modified = Claim(bound="2*sigma**2*d/(m - d - 1)", bound_name="target-only", **base).validate(default_catalog())
+    assert modified.expression.expr is not get_bound("target-only").expr
+    assert float(modified.expression.evaluate(dict(d=5, m=12, sigma=1.0))) == pytest.approx(2 * 5 / 6)
