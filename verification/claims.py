@@ -94,6 +94,9 @@ class ValidatedClaim:
     premises: tuple[Premise, ...] = ()
     replicate_names: tuple[str, ...] = REPLICATE_NAMES
     kind: str = "theorem"
+    #: The registered :class:`bounds.Bound` the claim names (``bound_name``), or None for an inline formula.
+    #: Its domain was checked at every point; its expression is ``expression.expr`` unless the claim modified it.
+    bound: Any = None
 
     @property
     def id(self) -> str:
@@ -346,7 +349,7 @@ def _validate(c: Claim, catalog: Catalog) -> ValidatedClaim:
         claim=c, expression=expression, points=tuple(points),
         sweep_points=tuple(sweep_points),
         setting_names=tuple(setting_params), learners=learners, premises=premises,
-        replicate_names=replicate_names, kind=c.kind or _default_kind(c))
+        replicate_names=replicate_names, kind=c.kind or _default_kind(c), bound=registered)
 
 
 def _resolve_registered(c: Claim, err) -> tuple[Claim, Any]:

@@ -510,7 +510,7 @@ def worst_point_terms(vc: ValidatedClaim, points: Sequence[dict]) -> dict | None
     from bounds.formula import parse_formula
     import sympy
 
-    b = get_bound(c.bound_name)
+    b = vc.bound if vc.bound is not None else get_bound(c.bound_name)
     full = vc.points[index]
     values = {n: full[n] for n in b.constants
               if isinstance(full.get(n), (int, float)) and not isinstance(full.get(n), bool)}

@@ -150,6 +150,12 @@ def test_entry_points_are_read_once_on_first_use(fresh, tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="m > d \\+ 1"):
         bound.evaluate(d=10, m=5, sigma=1.0)
     assert not registry.runtime_registrations()             # entry points are not runtime registrations
+    from verification import Claim, verify
+    claim = Claim(id="plugin-claim", setting="plugin-linear", learner="plugin-ols", check="upper-mean",
+                  bound="plugin-bound", params=dict(d=5, k=2, T=2, n=5), sweep=dict(m=[40, 60]), reps=100)
+    result = verify([claim], backend="serial", store=None)       # plugin setting, learner and bound by name
+    assert result.statuses() == {"plugin-claim": "pass"}, result.failures()
+    assert result.claims[0]["bound_name"] == "plugin-bound"
     from verification.plugins import plugin_provenance
     groups = {(p["group"], p["name"]) for p in plugin_provenance()}
     assert {("metabound.learners", "plugin-ols"), ("metabound.settings", "plugin-linear"),
@@ -207,8 +213,11 @@ def test_plugin_code_enters_the_store_key(fresh, tmp_path, monkeypatch):
     sys.modules.pop("keyed_plugin", None)
 
 
-def test_runtime_registrations_reach_process_workers(fresh, tmp_path, monkeypatch):
-    """A learner registered in the main process (not an entry point) runs on forkserver workers."""
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_runtime_registrations_reach_workers(fresh, tmp_path, monkeypatch, backend):
+    """A learner registered in the main process (not an entry point) runs on forkserver and Dask workers."""
+    if backend == "dask":
+        pytest.importorskip("distributed")
     from verification import Claim, verify
 
     (tmp_path / "worker_plugin.py").write_text(textwrap.dedent('''
@@ -224,6 +233,6 @@ def test_runtime_registrations_reach_process_workers(fresh, tmp_path, monkeypatc
     registry.register_learner(worker_plugin.WorkerOLS)
     claim = Claim(id="worker-ols-exact", setting="linear", learner="worker-ols", check="exact",
                   bound="target-only", params=dict(d=5, k=2, T=2, n=5), sweep=dict(m=[12, 20]), reps=200)
-    result = verify([claim], backend="processes", workers=2, store=None)
+    result = verify([claim], backend=backend, workers=2, store=None)
     assert result.statuses() == {"worker-ols-exact": "pass"}, result.failures()
     sys.modules.pop("worker_plugin", None)
