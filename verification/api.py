@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from .claims import Claim, ValidatedClaim
 from .errors import EXIT_CODES, ClaimError
 
-__all__ = ["VerifyResult", "verify", "load_claims"]
+__all__ = ["VerifyResult", "verify", "load_claims", "separation_by_default"]
 
 
 @dataclass(frozen=True)
@@ -164,12 +164,18 @@ def load_claims(claims: Any = None, *, profile: str = "quick", with_builtin: boo
     return out
 
 
+def separation_by_default(profile: str, builtin_only: bool, select: Sequence[str] | None) -> bool:
+    """Whether a run draws the separation picture unless told: the whole built-in full profile."""
+    return profile == "full" and builtin_only and not select
+
+
 def verify(claims: Any = None, *, profile: str = "quick", with_builtin: bool = False,
            select: Sequence[str] | None = None, seed: int = 0, alpha: float = 1e-3,
            backend: Any = None, workers: int | None = None, scheduler: str | None = None,
            store: Any = None, resume: bool = False, out: str | Path | None = None,
            progress: Callable | None = None, catalog: Any = None,
-           execution: dict | None = None, claims_file: str | None = None) -> VerifyResult:
+           execution: dict | None = None, claims_file: str | None = None,
+           separation: bool | None = None) -> VerifyResult:
     """Run claims and return their results (optionally writing the report directory).
 
     Parameters
@@ -194,6 +200,9 @@ def verify(claims: Any = None, *, profile: str = "quick", with_builtin: bool = F
         Also write the report directory there.
     progress : callable, optional
         Called with :class:`verification.runner.Progress` after each batch.
+    separation : bool, optional
+        Also compute the separation picture (``verification.report.separation``) and store its rows in
+        the results (``separation``), so the report draws it; default: for the built-in full profile.
     execution : dict, optional
         Filled with backend, workers and replicate counts (reused, computed, failed).
     claims_file : str, optional
@@ -230,6 +239,13 @@ def verify(claims: Any = None, *, profile: str = "quick", with_builtin: bool = F
     finally:
         if opened is not None:
             opened.close()
+    if separation is None:
+        separation = separation_by_default(profile, claims is None, select)
+    if separation:
+        from .report.separation import REPORT_REPS, separation_records
+
+        run["separation"] = {"reps": REPORT_REPS, "seed": seed,
+                             "rows": separation_records(seed=seed, backend=backend, workers=workers)}
     if claims_file is None and isinstance(claims, (str, Path)):
         claims_file = str(claims)
     result = VerifyResult(build_results(run, profile=profile, claims_file=claims_file))

@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the claims of this TOML file instead of the built-in ones")
     v.add_argument("--with-builtin", action="store_true",
                    help="with --claims-file: also run the built-in claims")
+    v.add_argument("--separation", action=argparse.BooleanOptionalAction, default=None,
+                   help="also draw the separation picture into the report (about a minute; default: with the "
+                        "built-in full profile)")
     v.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
                    help=f"report directory, replaced as a whole (default: {DEFAULT_OUT})")
     v.add_argument("--seed", metavar="S", type=_seed, default=0,
@@ -334,7 +337,7 @@ class _Execution:
 
 
 def _cmd_verify(args) -> int:
-    from .api import load_claims, verify
+    from .api import load_claims, separation_by_default, verify
     from .estimate import estimate_run, plan_run
     from .report import check_target
     from .report.progressbar import ProgressPrinter
@@ -361,12 +364,16 @@ def _cmd_verify(args) -> int:
         if not args.quiet:
             print(estimate.describe(), file=sys.stderr)
     execution = _Execution(args)               # store, backend: bad options are bad input
+    separation = args.separation if args.separation is not None else separation_by_default(
+        args.profile, args.claims_file is None, args.claims)
+    if separation and not args.quiet:
+        print("also: the separation picture (docs/reports.md; about a minute on two workers)", file=sys.stderr)
 
     progress = None if args.quiet else ProgressPrinter(sys.stderr)
     try:
         result = verify(claims, profile=args.profile, seed=args.seed, alpha=args.alpha, progress=progress,
                         claims_file=str(args.claims_file) if args.claims_file else None,
-                        **execution.kwargs)
+                        separation=separation, **execution.kwargs)
     except KeyboardInterrupt as exc:
         if progress is not None:
             progress.close()

@@ -226,7 +226,8 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
 
 
 def render_html(results: Mapping, figures: Mapping[str, bytes] | None = None,
-                formulas: Mapping[str, bytes | None] | None = None) -> str:
+                formulas: Mapping[str, bytes | None] | None = None,
+                separation: Mapping[str, bytes] | None = None) -> str:
     """The whole report.html.
 
     Parameters
@@ -238,6 +239,8 @@ def render_html(results: Mapping, figures: Mapping[str, bytes] | None = None,
     formulas : mapping of str to bytes or None, optional
         Claim id to a PNG rendering of its bound's LaTeX (the LaTeX source is
         shown where missing).
+    separation : mapping of str to bytes, optional
+        Case to the PNG of the separation picture (full profile).
 
     Returns
     -------
@@ -267,6 +270,15 @@ def render_html(results: Mapping, figures: Mapping[str, bytes] | None = None,
     if not_passing:
         body.append(not_passing)
     body.append(f'<p class="note">{escape(READING_NOTE)}</p>')
+    if separation:
+        from .separation import REPORT_TEXT
+
+        block = results.get("separation") or {}
+        body.append('<h2 id="separation">Separation picture</h2>')
+        body.append(f"<p>{escape(REPORT_TEXT.format(reps=block.get('reps', '?')))}</p>")
+        for case, png in separation.items():
+            body.append(f'<figure><img alt="separation, {escape(case)} hard case" src="{data_uri(png)}">'
+                        f"<figcaption>{escape(case)} hard case</figcaption></figure>")
     for claim in results.get("claims") or []:
         cid = str(claim.get("id"))
         body.append(_claim_section(claim, figures.get(cid), formulas.get(cid)))

@@ -334,6 +334,28 @@ def render_markdown(results: Mapping, figures: Mapping[str, str] | None = None) 
     lines += _provenance_lines(results) + ["", "## Summary", ""]
     lines += _summary_body(results, link_sections=True)
     lines += ["", READING_NOTE, ""]
+    lines += separation_lines(results)
     for claim in results.get("claims") or []:
         lines += _claim_section(claim, figures.get(str(claim.get("id"))))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def separation_lines(results: Mapping) -> list[str]:
+    """The report's section on the separation picture (full profile), or nothing."""
+    block = results.get("separation")
+    if not isinstance(block, Mapping) or not block.get("rows"):
+        return []
+    from .separation import REPORT_TEXT
+
+    rows = block["rows"]
+    cases = list(dict.fromkeys(str(r.get("case")) for r in rows))
+    lines = ["## Separation picture", "", REPORT_TEXT.format(reps=block.get("reps", "?")), ""]
+    for case in cases:
+        lines += [f"![separation, {case} hard case](figures/separation-{case}.png)", ""]
+        lines += [f"| {case}: along | x | procedure | mean excess risk | 95% band |", "|---|---|---|---|---|"]
+        for r in rows:
+            if str(r.get("case")) == case:
+                lines.append(f"| {r.get('along')} | {fmt(r.get('x'), 'g')} | {r.get('procedure')} | "
+                             f"{fmt(r.get('mean'))} | [{fmt(r.get('ci_low'))}, {fmt(r.get('ci_high'))}] |")
+        lines.append("")
+    return lines

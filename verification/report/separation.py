@@ -25,7 +25,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CASES", "SeparationCase", "separation_frame", "separation_figure", "plot_separation",
-           "write_separation"]
+           "write_separation", "separation_records", "REPORT_REPS"]
+
+#: Replicates per point of the picture drawn into the full profile's report.
+REPORT_REPS = 20
 
 #: (label, learner name, hyper-parameters) of the compared procedures.
 PROCEDURES = (
@@ -160,3 +163,70 @@ def write_separation(out: str | Path, cases: Sequence[str] = ("linear", "network
     csv = out / "separation.csv"
     pd.concat(frames, ignore_index=True).to_csv(csv, index=False)
     return files + [csv]
+
+
+def _case_frame(task: tuple[str, int, int]) -> pd.DataFrame:
+    """One case's frame (a module-level function: runs on a worker)."""
+    case, reps, seed = task
+    return separation_frame(case, reps=reps, seed=seed)
+
+
+def separation_records(seed: int = 0, reps: int = REPORT_REPS, backend=None, workers: int | None = None,
+                       cases: Sequence[str] = tuple(CASES)) -> list[dict]:
+    """The rows of :func:`separation_frame` for ``cases`` (JSON-ready; stored in results.json as ``separation``).
+
+    The cases run on ``backend`` (a :class:`~verification.backends.Backend`, a backend name, or None: process
+    workers when more than one core is available); the rows do not depend on it.
+    """
+    from ..backends import Backend, available_cores, make_backend
+
+    own = None
+    if not isinstance(backend, Backend):
+        name = backend or ("processes" if available_cores() > 1 and workers != 1 else "serial")
+        own = backend = make_backend(name, None if name == "serial" else workers)
+    frames: dict[int, pd.DataFrame] = {}
+    try:
+        for i, frame, exc in backend.map_unordered(_case_frame, [(c, reps, seed) for c in cases]):
+            if exc is not None:
+                raise exc
+            frames[i] = frame
+    finally:
+        if own is not None:
+            own.close()
+    rows = pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)
+    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+            for r in rows.to_dict("records")]
+
+
+def records_frame(records: Sequence[dict]) -> pd.DataFrame:
+    """The frame of stored :func:`separation_records` (missing bounds as NaN)."""
+    frame = pd.DataFrame(list(records))
+    for col in ("target_only_exact", "frozen_class_bias"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def separation_pngs(records: Sequence[dict]) -> dict[str, bytes]:
+    """PNG bytes of each case's picture from stored records: ``{case: png}``."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    frame = records_frame(records)
+    out = {}
+    for case in dict.fromkeys(frame["case"]):
+        fig = separation_figure(frame[frame.case == case])
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        plt.close(fig)
+        out[str(case)] = buf.getvalue()
+    return out
+
+
+#: What the report says about the picture.
+REPORT_TEXT = ("Target excess risk at the worst-case target against each procedure's own representation, "
+               "against the target samples m (left) and against d/k (right), {reps} paired replicates per "
+               "point, 95% bands. Dashed: the exact target-only risk sigma^2 d/(m - d - 1); dotted: the mean "
+               "class_bias of FROZENREP's head-only class, a lower bound on every predictor of that class. "
+               "The project's version of the comparison of the paper's Appendix C (NOTES.md section 4); "
+               "the paper's own figure is not available here (docs/network.md).")

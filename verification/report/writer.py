@@ -217,6 +217,19 @@ def _render_pngs(claims: list) -> list[tuple[bytes | None, bytes | None]]:
     return [(png, images[t]) for png, t in zip(out[:len(claims)], latex)]
 
 
+def _separation_pngs(results: Mapping) -> dict[str, bytes]:
+    """The separation picture of the run (``results["separation"]``, the full profile), one PNG per case."""
+    block = results.get("separation")
+    if not isinstance(block, Mapping) or not block.get("rows"):
+        return {}
+    from .separation import separation_pngs
+
+    try:
+        return separation_pngs(block["rows"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReportError(f"results: 'separation' cannot be drawn: {type(exc).__name__}: {exc}") from None
+
+
 def _render_into(directory: Path, results: Mapping) -> None:
     """Write every derived file of a report into ``directory``."""
     claims = [c for c in results["claims"]]
@@ -233,9 +246,12 @@ def _render_into(directory: Path, results: Mapping) -> None:
             figures_png[cid] = png
             figures_rel[cid] = f"figures/{names[cid]}"
         formulas[cid] = formula
+    separation = _separation_pngs(results)
+    for case, png in separation.items():
+        (fig_dir / f"separation-{case}.png").write_bytes(png)
     (directory / "report.md").write_text(render_markdown(results, figures_rel),
                                          encoding="utf-8")
-    (directory / "report.html").write_text(render_html(results, figures_png, formulas),
+    (directory / "report.html").write_text(render_html(results, figures_png, formulas, separation),
                                            encoding="utf-8")
     (directory / "results.csv").write_text(render_csv(results), encoding="utf-8")
     (directory / "junit.xml").write_text(render_junit(results), encoding="utf-8")
