@@ -301,3 +301,14 @@ def test_figure_with_categorical_sweep(results):
 
 def test_markdown_without_figures_has_no_images(results):
     assert "![" not in render_markdown(results, {})
+
+
+def test_the_fraction_of_converged_fits_is_reported():
+    from verification.report.tables import claim_facts, converged_text
+
+    claim = {"points": [{"replicates": 20, "diagnostics": {"converged": 1.0}},
+                        {"replicates": 60, "diagnostics": {"converged": 0.5}}]}
+    assert converged_text(claim) == "62% of replicates (lowest point 50%)"
+    assert dict(claim_facts(claim))["converged"] == "62% of replicates (lowest point 50%)"
+    assert converged_text({"points": [{"replicates": 5, "diagnostics": {"converged": 1.0}}]}) == "100% of replicates"
+    assert "converged" not in dict(claim_facts({"points": [{"replicates": 5}]}))

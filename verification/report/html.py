@@ -183,7 +183,8 @@ def _claim_section(claim: Mapping, figure: bytes | None, formula: bytes | None) 
              f"{escape(fmt(claim.get('reps')))} replicates per point, "
              f"{escape(fmt(claim.get('elapsed_s'), '.1f'))} s.</p>",
              f'<p class="facts">Kind: {escape(facts["kind"])}; covers: '
-             f"{escape(facts['covers'])}; premises: {premise_html}.</p>"]
+             f"{escape(facts['covers'])}; premises: {premise_html}"
+             + (f"; fits converged: {escape(facts['converged'])}" if "converged" in facts else "") + ".</p>"]
     if claim.get("statement"):
         parts.append(f"<blockquote>{escape(str(claim['statement']))}</blockquote>")
     parts.append(f'<p class="rule">{escape(decision_sentence(claim))}</p>')

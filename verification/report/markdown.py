@@ -267,8 +267,9 @@ def _facts_line(claim: Mapping) -> str:
     """``Kind: theorem; covers: C1, C4; premises: `...`.``"""
     facts = dict(claim_facts(claim))
     premises = [f"`{p}`" for p in claim.get("premises") or []]
+    converged = f"; fits converged: {facts['converged']}" if "converged" in facts else ""
     return (f"Kind: {facts['kind']}; covers: {facts['covers']}; premises: "
-            + ("; ".join(premises) if premises else "none") + ".")
+            + ("; ".join(premises) if premises else "none") + converged + ".")
 
 
 def _claim_section(claim: Mapping, figure: str | None) -> list[str]:

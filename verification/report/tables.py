@@ -357,12 +357,35 @@ def claim_facts(claim: Mapping) -> list[tuple[str, str]]:
     -------
     list of (str, str)
         ``("kind", ...)``, ``("covers", ...)``, ``("premises", ...)``; ``-``
-        (``none`` for premises) when missing.
+        (``none`` for premises) when missing; then ``("converged", ...)``, the
+        fraction of replicates whose fits converged, when the points record it.
     """
     premises = [str(p) for p in claim.get("premises") or []]
-    return [("kind", str(claim.get("kind") or "-")),
-            ("covers", ", ".join(str(c) for c in claim.get("covers") or []) or "-"),
-            ("premises", "; ".join(premises) if premises else "none")]
+    facts = [("kind", str(claim.get("kind") or "-")),
+             ("covers", ", ".join(str(c) for c in claim.get("covers") or []) or "-"),
+             ("premises", "; ".join(premises) if premises else "none")]
+    converged = converged_text(claim)
+    if converged:
+        facts.append(("converged", converged))
+    return facts
+
+
+def converged_text(claim: Mapping) -> str | None:
+    """The fraction of replicates whose fits converged, over the claim's points (None when not recorded)."""
+    pairs = []
+    for p in claim.get("points") or []:
+        frac = (p.get("diagnostics") or {}).get("converged")
+        reps = p.get("replicates")
+        if isinstance(frac, (int, float)) and not isinstance(frac, bool) and math.isfinite(frac):
+            pairs.append((float(frac), reps if isinstance(reps, int) and reps > 0 else 1))
+    if not pairs:
+        return None
+    overall = sum(f * n for f, n in pairs) / sum(n for _, n in pairs)
+    lowest = min(f for f, _ in pairs)
+    text = f"{100 * overall:.0f}% of replicates"
+    if lowest < 1:
+        text += f" (lowest point {100 * lowest:.0f}%)"
+    return text
 
 
 def worst_margin(claim: Mapping) -> tuple[float | None, str]:
