@@ -31,7 +31,7 @@ SMALL = {
     "linear-hard": dict(d=11, k=2, T=12, n=30, m=15, delta0=1.0),
     "logistic": dict(d=10, k=2, T=12, n=30, m=15, delta0=0.3),
     "network": dict(d=6, k=2, T=8, n=40, m=15, delta0=0.3, test_size=500),
-    "network-hard": dict(d=6, k=2, T=8, n=40, m=15, delta0=0.3, test_size=500),
+    "network-hard": dict(d=6, k=2, T=8, n=40, m=40, delta0=0.3, test_size=500),   # m: inside the hard regime
 }
 
 #: Values tried for every hyper-parameter: each must be accepted or refused with a

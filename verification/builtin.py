@@ -47,6 +47,9 @@ GD_LOGISTIC = dict(L=1, b0="log(2)", r_min=1e-3, J=40)
 #: Network claims: width k = 2, d = 6, heads of norm 2, noise 0.5, 2000 test inputs.
 NETWORK = dict(d=6, k=2, T=10, n=50, sigma=0.5, head_scale=2.0, test_size=2000)
 NETWORK_HARD = dict(k=2, T=10, n=60, sigma=0.5, head_scale=2.0, test_size=2000)
+#: network-hard at k = 4 with the setting's defaults (sigma 0.5, head_scale 2: the hard regime), m = 250 >= the
+#: regime's 1.06 k (d + 1) up to d = 58 (docs/network.md); full profile.
+NETWORK_HARD_K4 = dict(k=4, T=20, n=150, m=250, test_size=2000)
 
 
 def _network_c1() -> dict:
@@ -495,6 +498,24 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             params=dict(NETWORK_HARD, m=40),
             sweep=dict(d=[7] if q else [7, 10, 14]),
             reps=_size(profile, 20, 100), premises=IN_CLASS, covers=("C8",), kind="empirical"),
+        *([] if q else [
+            Claim(
+                id="c8-network-hard-separation-k4",
+                statement="C8 at k = 4 up to d = 50 (T = 20, n = 150, m = 250, the setting's hard-regime defaults "
+                          "sigma = 0.5, head_scale = 2): ADAPTREP's mean excess risk is at most half of FROZENREP's",
+                derivation="simulations/settings/network_hard.py (construction, regime); docs/network.md",
+                setting="network-hard", learner="adaptrep", versus="frozenrep", check="separation", bound="1/2",
+                params=NETWORK_HARD_K4, sweep=dict(d=[20, 50]), reps=20, premises=IN_CLASS, covers=("C8",),
+                kind="empirical"),
+            Claim(
+                id="c8-network-hard-frozen-fails-k4",
+                statement="C8 at k = 4 up to d = 50: FROZENREP does no better than the network trained on the "
+                          "target alone (target-only / frozenrep <= 1)",
+                derivation="simulations/settings/network_hard.py (construction, regime); docs/network.md",
+                setting="network-hard", learner="target-only", versus="frozenrep", check="separation", bound="1",
+                params=NETWORK_HARD_K4, sweep=dict(d=[20, 50]), reps=20, premises=IN_CLASS, covers=("C8",),
+                kind="empirical"),
+        ]),
         # ------------------------------------------- MAML (beyond the paper)
         Claim(
             id="c7-maml-logistic",

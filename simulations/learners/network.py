@@ -42,7 +42,8 @@ _COMMON = {
 }
 _FIT = {
     "k": Parameter("hidden width, an integer >= 1 (default: the setting's k)", None, validate_int(1)),
-    "max_iter": Parameter("maximum projected-gradient iterations of each fit, an integer >= 1", 1500, validate_int(1)),
+    "max_iter": Parameter("maximum projected-gradient iterations of each fit, an integer >= 1 (10000: enough for the "
+                          "stopping rule at d = 20, k = 4, T = 40, n = 200; docs/network.md)", 10000, validate_int(1)),
     "tol": Parameter("relative objective decrease to stop (source and target fits), a real in (0, 1)", 1e-6,
                      validate_float(0.0, 1.0, low_open=True, high_open=True)),
 }

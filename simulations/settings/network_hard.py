@@ -44,9 +44,11 @@ first layers of the learners are bounded in operator norm by
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, ClassVar, Mapping
 
 import numpy as np
+from scipy.stats import norm
 
 from ..parameters import Parameter, validate_float
 from .base import complete_head_bound
@@ -54,7 +56,44 @@ from .network import NETWORK_PARAMETERS, NetworkSetting
 from .linear_hard import block_inputs, complete_hard_instance, hard_shared_scale
 from .sampling import random_frame, task_diversity, unit_vectors
 
-__all__ = ["NetworkHardSetting"]
+__all__ = ["NetworkHardSetting", "HardRegimeWarning", "frozen_floor", "target_only_scale", "REGIME_FACTOR"]
+
+#: The regime the defaults are in: the frozen floor is at least this many times the target-only scale
+#: sigma^2 k (d + 1)/m.  Calibrated, not derived: the measured target-only risk is about 3.2 times that scale at
+#: d = 20, k = 4, m = 100 (docs/network.md); 3.5 puts the defaults' edge at m = 1.06 k (d + 1).
+REGIME_FACTOR = 3.5
+
+
+class HardRegimeWarning(UserWarning):
+    """``network-hard`` asked for parameters outside the regime where a failed frozen layer loses to target-only."""
+
+
+def frozen_floor(head_scale: float, delta0: float, k: int) -> float:
+    r"""Excess risk of *every* predictor that uses only the bottom block :math:`x_{bot}`, for the target.
+
+    With :math:`a_j = s\,b_j^\top x_{top} \sim N(0, 1/2)` and :math:`u_j = (\delta_0/\sqrt k)\,v_j^\top x_{bot}
+    \sim N(0, \delta_0^2/k)`, all independent, and a head uniform on the sphere of radius :math:`h`,
+
+    .. math:: \mathbb E\,\mathrm{Var}(f(x) \mid x_{bot}) = h^2\,\mathbb E_u\,\mathrm{Var}_a(\mathrm{relu}(a + u)),
+
+    and for the squared loss :math:`\mathbb E(g(x_{bot}) - f(x))^2 \ge \mathbb E\,\mathrm{Var}(f \mid x_{bot})` for
+    every :math:`g`.  The inner variance is closed form (moments of a rectified Gaussian); the outer mean is
+    80-point Gauss-Hermite quadrature.  At :math:`\delta_0 = \sqrt k` it is :math:`0.206\,h^2`.
+    """
+    s2 = 0.5
+    s = math.sqrt(s2)
+    x, w = np.polynomial.hermite_e.hermegauss(80)
+    u = math.sqrt(delta0 ** 2 / k) * x
+    z = u / s
+    m1 = u * norm.cdf(z) + s * norm.pdf(z)
+    m2 = (u * u + s2) * norm.cdf(z) + u * s * norm.pdf(z)
+    return float(head_scale ** 2 * np.sum(w / w.sum() * (m2 - m1 ** 2)))
+
+
+def target_only_scale(sigma: float, k: int, d: int, m: int) -> float:
+    r""":math:`\sigma^2 k(d + 1)/m`: the parametric-rate scale of the target-only network's excess risk (k(d + 1)
+    weights from m samples).  A heuristic, not a bound: the measured target-only risk is larger (docs/network.md)."""
+    return sigma ** 2 * k * (d + 1) / m
 
 
 class NetworkHardSetting(NetworkSetting):
@@ -68,6 +107,11 @@ class NetworkHardSetting(NetworkSetting):
                             "a real >= 0 (default sqrt(k))", None, validate_float(0.0)),
         "eps": Parameter("variance of the top-block inputs, a real > 0 (default k/d)", None,
                          validate_float(0.0, low_open=True)),
+        # the hard regime's defaults (docs/network.md, "Why the defaults are hard"): frozen floor 0.82 at delta0 = sqrt(k)
+        "sigma": Parameter("noise standard deviation (loss='squared'), a real >= 0 (default 0.5: the hard regime)",
+                           0.5, validate_float(0.0)),
+        "head_scale": Parameter("norm of every head, a real > 0 (default 2: the hard regime)", 2.0,
+                                validate_float(0.0, low_open=True)),
     }
 
     @classmethod
@@ -77,7 +121,23 @@ class NetworkHardSetting(NetworkSetting):
             params["delta0"] = math.sqrt(params["k"])
         params.update(inputs="gaussian", R=None)
         complete_head_bound(params)
+        cls._warn_outside_regime(params)
         return params
+
+    @classmethod
+    def _warn_outside_regime(cls, params: dict[str, Any]) -> None:
+        """Warn when a failed frozen layer would not lose to target-only (docs/network.md)."""
+        if params.get("loss", "squared") != "squared":
+            return
+        floor = frozen_floor(params["head_scale"], params["delta0"], params["k"])
+        scale = target_only_scale(params["sigma"], params["k"], params["d"], params["m"])
+        if floor < REGIME_FACTOR * scale:
+            warnings.warn(HardRegimeWarning(
+                f"setting 'network-hard': outside the hard regime of docs/network.md: the frozen floor "
+                f"head_scale^2 E Var(relu) = {floor:.3g} is below {REGIME_FACTOR:g} x sigma^2 k (d + 1)/m = "
+                f"{REGIME_FACTOR * scale:.3g} (sigma={params['sigma']:g}, head_scale={params['head_scale']:g}, "
+                f"delta0={params['delta0']:g}, d={params['d']}, k={params['k']}, m={params['m']}); a failed frozen "
+                "layer need not lose to target-only here: raise head_scale or m, or lower sigma"), stacklevel=4)
 
     def describe(self) -> dict[str, Any]:
         return {k: v for k, v in super().describe().items() if k not in ("inputs", "R")}

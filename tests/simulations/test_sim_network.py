@@ -155,3 +155,64 @@ def test_no_frozen_failure_on_the_plain_network_setting():
     wide = frame.pivot(index="rep", columns="learner", values="excess_risk")
     mean, se = _mean_se(wide.frozenrep - 2 * wide.adaptrep)
     assert not mean > Z * se
+
+
+# ------------------------------------------------------------------ the hard regime (docs/network.md)
+def test_the_frozen_floor_matches_a_monte_carlo_estimate():
+    """h^2 E_u Var_a relu(a + u), a ~ N(0, 1/2), u ~ N(0, delta0^2/k): quadrature against 10^6 draws."""
+    from simulations.settings.network_hard import frozen_floor
+
+    rng = np.random.default_rng(0)
+    for head, delta0, k in ((1.0, 2.0, 4), (2.0, 0.5, 2), (1.5, 3.0, 3)):
+        u = rng.normal(0.0, delta0 / np.sqrt(k), (400, 1))          # outer draws
+        a = rng.normal(0.0, np.sqrt(0.5), (400, 2500))             # inner draws per u
+        inner = np.maximum(a + u, 0.0).var(axis=1, ddof=1)
+        estimate, se = head ** 2 * inner.mean(), head ** 2 * inner.std(ddof=1) / np.sqrt(inner.size)
+        assert abs(frozen_floor(head, delta0, k) - estimate) < 5 * se + 1e-3
+    assert frozen_floor(1.0, 2.0, 4) == pytest.approx(0.2059, abs=2e-4)
+    assert frozen_floor(2.0, 2.0, 4) == pytest.approx(4 * frozen_floor(1.0, 2.0, 4))
+
+
+def test_the_frozen_floor_is_the_risk_of_the_best_bottom_block_predictor():
+    """E[f | x_bot] (computed in closed form per hidden unit) has excess risk = the floor, on a simulated target."""
+    from scipy.stats import norm
+
+    from simulations import make_setting
+    from simulations.seeding import generator
+    from simulations.settings.network_hard import frozen_floor
+
+    setting = make_setting("network-hard", dict(d=12, k=3, T=2, n=5, m=200, test_size=10))
+    p = setting.params
+    risks = []
+    for r in range(40):
+        rng = generator(np.random.SeedSequence([5, r]))
+        truth, _ = setting.draw_sources(rng)
+        target, _ = setting.draw_target(rng, truth, None)
+        X = setting._inputs(rng, (20000, p["d"]))
+        W = target.layer + target.perturbation
+        f = target.predict(X)
+        u = X[:, p["d"] - p["k"]:] @ W[:, p["d"] - p["k"]:].T          # the bottom block's part of each unit
+        s = np.sqrt(0.5)
+        cond = (u * norm.cdf(u / s) + s * norm.pdf(u / s)) @ target.head  # E[relu(a + u) | u] per unit, summed
+        risks.append(np.mean((f - cond) ** 2))
+    assert np.mean(risks) == pytest.approx(frozen_floor(p["head_scale"], p["delta0"], p["k"]), rel=0.08)
+
+
+def test_the_setting_warns_outside_the_hard_regime_and_not_inside():
+    import warnings
+
+    from simulations import make_setting
+    from simulations.settings.network_hard import HardRegimeWarning
+
+    point = dict(d=20, k=4, T=40, n=200, m=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", HardRegimeWarning)
+        setting = make_setting("network-hard", point)                   # the defaults: inside
+    assert (setting.params["sigma"], setting.params["head_scale"]) == (0.5, 2.0)
+    with pytest.warns(HardRegimeWarning, match="sigma=1, head_scale=1, delta0=2, d=20, k=4, m=100"):
+        make_setting("network-hard", dict(point, sigma=1.0, head_scale=1.0))   # the old defaults: outside
+    with pytest.warns(HardRegimeWarning, match="raise head_scale or m"):
+        make_setting("network-hard", dict(point, d=50, m=150))              # m < 1.06 k (d + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", HardRegimeWarning)
+        make_setting("network-hard", dict(point, d=50, m=250))              # the k = 4 claims' point
