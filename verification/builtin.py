@@ -499,22 +499,16 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             sweep=dict(d=[7] if q else [7, 10, 14]),
             reps=_size(profile, 20, 100), premises=IN_CLASS, covers=("C8",), kind="empirical"),
         *([] if q else [
-            Claim(
-                id="c8-network-hard-separation-k4",
-                statement="C8 at k = 4 up to d = 50 (T = 20, n = 150, m = 250, the setting's hard-regime defaults "
-                          "sigma = 0.5, head_scale = 2): ADAPTREP's mean excess risk is at most half of FROZENREP's",
-                derivation="simulations/settings/network_hard.py (construction, regime); docs/network.md",
-                setting="network-hard", learner="adaptrep", versus="frozenrep", check="separation", bound="1/2",
-                params=NETWORK_HARD_K4, sweep=dict(d=[20, 50]), reps=20, premises=IN_CLASS, covers=("C8",),
-                kind="empirical"),
-            Claim(
-                id="c8-network-hard-frozen-fails-k4",
-                statement="C8 at k = 4 up to d = 50: FROZENREP does no better than the network trained on the "
-                          "target alone (target-only / frozenrep <= 1)",
-                derivation="simulations/settings/network_hard.py (construction, regime); docs/network.md",
-                setting="network-hard", learner="target-only", versus="frozenrep", check="separation", bound="1",
-                params=NETWORK_HARD_K4, sweep=dict(d=[20, 50]), reps=20, premises=IN_CLASS, covers=("C8",),
-                kind="empirical"),
+            Claim(id=f"c8-network-hard-{what}-k4", statement=f"C8 at k = 4 up to d = 50 (T = 20, n = 150, m = 250, "
+                  f"the setting's hard-regime defaults sigma = 0.5, head_scale = 2): {text}",
+                  derivation="simulations/settings/network_hard.py (construction, regime); docs/network.md",
+                  setting="network-hard", learner=learner, versus="frozenrep", check="separation", bound=ratio,
+                  params=NETWORK_HARD_K4, sweep=dict(d=[20, 50]), reps=20, premises=IN_CLASS, covers=("C8",),
+                  kind="empirical")
+            for what, learner, ratio, text in (
+                ("separation", "adaptrep", "1/2", "ADAPTREP's mean excess risk is at most half of FROZENREP's"),
+                ("frozen-fails", "target-only", "1", "FROZENREP does no better than the network trained on the "
+                                                     "target alone (target-only / frozenrep <= 1)"))
         ]),
         # ------------------------------------------- MAML (beyond the paper)
         Claim(

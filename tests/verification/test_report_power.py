@@ -225,8 +225,9 @@ def test_markdown_notes_for_errors_and_premises(md, results):
 
 def test_markdown_sections_show_kind_covers_premises(md, results):
     sections = md_sections(md)
-    assert "\nKind: theorem; covers: C1, C4; premises: `nu <= 2`.\n" in sections["upper-2d"]
-    assert "\nKind: empirical; covers: -; premises: none.\n" in sections["whp"]
+    assert ("\nKind: theorem; covers: C1, C4; premises: `nu <= 2`; fits converged: 100% of replicates.\n"
+            in sections["upper-2d"])
+    assert "\nKind: empirical; covers: -; premises: none; fits converged: 100% of replicates.\n" in sections["whp"]
     for c in results["claims"]:
         assert f"\nKind: {c['kind']}; covers: " in sections[c["id"]]
 
@@ -305,7 +306,8 @@ def test_html_point_tables_show_baseline_vacuous_resolution(page, results, claim
 
 def test_html_sections_show_facts_rules_notes(page, results):
     facts = {p["section"]: p["text"] for p in page.paragraphs if p["class"] == "facts"}
-    assert facts["claim-upper-2d"] == "Kind: theorem; covers: C1, C4; premises: nu <= 2."
+    assert facts["claim-upper-2d"] == ("Kind: theorem; covers: C1, C4; premises: nu <= 2; "
+                                       "fits converged: 100% of replicates.")
     assert len(facts) == len(results["claims"])
     rules = {p["section"]: p["text"] for p in page.paragraphs if p["class"] == "rule"}
     assert rules["claim-exact-wrong"].startswith("Decision rule (exact): two-sided, band")
