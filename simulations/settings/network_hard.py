@@ -56,12 +56,20 @@ from .network import NETWORK_PARAMETERS, NetworkSetting
 from .linear_hard import block_inputs, complete_hard_instance, hard_shared_scale
 from .sampling import random_frame, task_diversity, unit_vectors
 
-__all__ = ["NetworkHardSetting", "HardRegimeWarning", "frozen_floor", "target_only_scale", "REGIME_FACTOR"]
+__all__ = ["NetworkHardSetting", "HardRegimeWarning", "frozen_floor", "target_only_scale", "REGIME_FACTOR",
+           "SOURCE_N_PER_D", "SOURCE_TN_PER_KD", "MAX_NOISE_TO_HEAD"]
 
 #: The regime the defaults are in: the frozen floor is at least this many times the target-only scale
 #: sigma^2 k (d + 1)/m.  Calibrated, not derived: the measured target-only risk is about 3.2 times that scale at
 #: d = 20, k = 4, m = 100 (docs/network.md); 3.5 puts the defaults' edge at m = 1.06 k (d + 1).
 REGIME_FACTOR = 3.5
+
+
+#: Source side of the regime (measured, not derived): samples per task per input dimension, total source samples
+#: per first-layer weight, and the largest noise-to-head ratio, where ADAPTREP was measured to beat FROZENREP by 2.
+SOURCE_N_PER_D = 3.0
+SOURCE_TN_PER_KD = 15.0
+MAX_NOISE_TO_HEAD = 0.25
 
 
 class HardRegimeWarning(UserWarning):
@@ -126,9 +134,23 @@ class NetworkHardSetting(NetworkSetting):
 
     @classmethod
     def _warn_outside_regime(cls, params: dict[str, Any]) -> None:
-        """Warn when a failed frozen layer would not lose to target-only (docs/network.md)."""
+        """Warn outside the regime of docs/network.md: where a failed frozen layer loses to target-only (target
+        side, derived floor against a calibrated scale) and where ADAPTREP's source fit was measured to succeed
+        (source side: ``n >= 3 d``, ``T n >= 15 k d``, ``sigma <= head_scale / 4``)."""
         if params.get("loss", "squared") != "squared":
             return
+        d, k, T, n = params["d"], params["k"], params["T"], params["n"]
+        source = []
+        if n < SOURCE_N_PER_D * d:
+            source.append(f"n = {n} < {SOURCE_N_PER_D:g} d = {SOURCE_N_PER_D * d:g}")
+        if T * n < SOURCE_TN_PER_KD * k * d:
+            source.append(f"T n = {T * n} < {SOURCE_TN_PER_KD:g} k d = {SOURCE_TN_PER_KD * k * d:g}")
+        if params["sigma"] > params["head_scale"] * MAX_NOISE_TO_HEAD:
+            source.append(f"sigma = {params['sigma']:g} > head_scale/4 = {params['head_scale'] * MAX_NOISE_TO_HEAD:g}")
+        if source:
+            warnings.warn(HardRegimeWarning(
+                "setting 'network-hard': outside the regime of docs/network.md where ADAPTREP's source fit was "
+                f"measured to find the shared layer: {'; '.join(source)}"), stacklevel=4)
         floor = frozen_floor(params["head_scale"], params["delta0"], params["k"])
         scale = target_only_scale(params["sigma"], params["k"], params["d"], params["m"])
         if floor < REGIME_FACTOR * scale:

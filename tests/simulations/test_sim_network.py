@@ -215,4 +215,10 @@ def test_the_setting_warns_outside_the_hard_regime_and_not_inside():
         make_setting("network-hard", dict(point, d=50, m=150))              # m < 1.06 k (d + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", HardRegimeWarning)
-        make_setting("network-hard", dict(point, d=50, m=250))              # the k = 4 claims' point
+        make_setting("network-hard", dict(point, d=50, T=20, n=150, m=250))  # the k = 4 claims' point
+    with pytest.warns(HardRegimeWarning, match="n = 100 < 3 d = 150"):
+        make_setting("network-hard", dict(point, d=50, n=100, m=250))      # too few samples per task
+    with pytest.warns(HardRegimeWarning, match="T n = 1000 < 15 k d = 1200"):
+        make_setting("network-hard", dict(point, T=5, m=250))
+    with pytest.warns(HardRegimeWarning, match="sigma = 0.6 > head_scale/4 = 0.5"):
+        make_setting("network-hard", dict(point, sigma=0.6, m=250))
