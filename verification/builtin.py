@@ -71,22 +71,13 @@ def registered_bound(name: str, *, premises: tuple[str, ...] | None = None, **fi
     replacement must still cover every premise the derivation needs.
     """
     from bounds import get_bound  # lazy: bounds may be absent while developing
-    from bounds.formula import parse_formula
-    import sympy
+
+    from .claims import fixed_expression
 
     b = get_bound(name)
-    expr = b.expr
-    symbols = {c.name: c.symbol for c in b.constants.values()}
-    subs = {}
-    if fixed:
-        unknown = set(fixed) - set(b.constants)
-        if unknown:
-            raise ValueError(f"{name}: cannot fix unknown constants {sorted(unknown)}")
-        subs = {symbols[k]: parse_formula(str(v), lambda n: symbols.get(n) or sympy.Symbol(n))
-                for k, v in fixed.items()}
-        expr = expr.subs(subs, simultaneous=True)
+    expr = fixed_expression(b, fixed)
     texts = tuple(b.premises if premises is None else premises)
-    if subs:
+    if fixed:
         texts = tuple(_substitute_premise(t, fixed) for t in texts)
     return {"bound": str(expr), "bound_name": name, "bound_fixed": {k: str(v) for k, v in fixed.items()},
             "derivation": getattr(b, "derivation", "") or "", "premises": texts}

@@ -377,32 +377,38 @@ def _resolve_registered(c: Claim, err) -> tuple[Claim, Any]:
     return c, BOUNDS[c.bound_name]
 
 
+def fixed_expression(bound: Any, fixed: dict) -> Any:
+    """``bound.expr`` with the constants in ``fixed`` replaced by numbers or formulas in other names.
+
+    Raises ``ValueError`` naming an unknown constant or a formula outside the grammar (:mod:`bounds.formula`).
+    """
+    import sympy
+
+    from bounds.formula import parse_formula
+
+    if not fixed:
+        return bound.expr
+    symbols = {name: const.symbol for name, const in bound.constants.items()}
+    unknown = sorted(set(fixed) - set(symbols))
+    if unknown:
+        raise ValueError(f"{bound.name}: cannot fix unknown constants {unknown}")
+    subs = {symbols[k]: parse_formula(str(v), lambda n: symbols.get(n) or sympy.Symbol(n)) for k, v in fixed.items()}
+    return bound.expr.subs(subs, simultaneous=True)
+
+
 def _registered_expression(bound: Any, c: Claim, allowed: set, err) -> BoundExpression | None:
     """The registered bound's own sympy expression (its ``bound_fixed`` constants substituted), when the claim's
     ``bound`` text is that expression unchanged; None when the claim modified it (its text is then parsed)."""
-    from bounds.formula import FormulaError, parse_formula
-
-    symbols = {name: const.symbol for name, const in bound.constants.items()}
-    expr = bound.expr
-    if c.bound_fixed:
-        try:
-            subs = {symbols[k]: parse_formula(str(v), lambda n: symbols.get(n) or _plain_symbol(n))
-                    for k, v in c.bound_fixed.items()}
-        except (KeyError, FormulaError) as exc:
-            raise err(f"bound_fixed of {c.bound_name!r}: {exc}", "bound") from None
-        expr = expr.subs(subs, simultaneous=True)
+    try:
+        expr = fixed_expression(bound, c.bound_fixed or {})
+    except ValueError as exc:
+        raise err(f"bound_fixed of {c.bound_name!r}: {exc}", "bound") from None
     if not isinstance(c.bound, str) or str(expr) != c.bound.strip():
         return None
     unknown = sorted({s.name for s in expr.free_symbols} - allowed)
     if unknown:
         raise err(f"unknown name {unknown[0]!r} in {c.bound!r}; allowed: {', '.join(sorted(allowed))}", "bound")
     return expression_of(c.bound.strip(), expr)
-
-
-def _plain_symbol(name: str):
-    import sympy
-
-    return sympy.Symbol(name)
 
 
 def _check_domain(bound: Any, full: dict, sp: dict, err) -> None:

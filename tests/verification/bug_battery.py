@@ -243,6 +243,18 @@ def _network_head_on_permuted_labels(mp):
     mp.setattr(network, "finetune_network", fit)
 
 
+def _network_source_ignores_budget(mp):
+    """The network ADAPTREP source fit run with radius 0: the frozen objective (what C8 is about)."""
+    import simulations.learners.network as network
+
+    original = network.fit_network_sources
+
+    def fit(X, y, loss, inits, **kw):
+        return original(X, y, loss, inits, **{**kw, "radius": 0.0})
+
+    mp.setattr(network, "fit_network_sources", fit)
+
+
 BUGS = (
     Bug("risk-identity-covariance", "excess risk computed with the identity instead of the input covariance",
         LINEAR, _risk_identity),
@@ -280,6 +292,15 @@ BUGS = (
         _network_head_on_permuted_labels),
 )
 
+#: Bugs the quick profile is known NOT to catch (test_bug_battery marks them strict xfail, so catching one is
+#: news).  The network C8 separation is carried by ADAPTREP's fine-tuned target step: FROZENREP's frame with the
+#: same target step has the same risk (0.209 vs 0.209 at the quick sizes, 0.149 vs 0.152 at d = 20, k = 4), so a
+#: network source fit that solves the frozen objective passes every network claim (docs/verification.md).
+BLIND_SPOTS = (
+    Bug("network-source-ignores-budget", "the network ADAPTREP source fit ignores the perturbation budget "
+        "(frozen objective)", NETWORK, _network_source_ignores_budget),
+)
+
 
 def install_in_worker(name: str, blas_threads: int | None, main: int) -> None:
     """Worker initializer: the backend's own set-up, then the bug ``name`` (for good: workers are discarded)."""
@@ -288,7 +309,7 @@ def install_in_worker(name: str, blas_threads: int | None, main: int) -> None:
     from verification.backends import _init_worker
 
     _init_worker(blas_threads, main)
-    bug = next(b for b in BUGS if b.name == name)
+    bug = next(b for b in BUGS + BLIND_SPOTS if b.name == name)
     bug.install(pytest.MonkeyPatch())
 
 
