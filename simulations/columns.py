@@ -49,7 +49,15 @@ OPTIONAL_COLUMNS = MappingProxyType({
     "target_perturbation_norm": "||v|| of the target task's perturbation (Frobenius for networks)",
     "source_fit_excess": "F(B_hat, W_hat) - F(B*, W*, V*): the learner's source objective minus the source "
                          "objective at the truth, F = (1/(T n)) sum_t ||y_t - X_t theta_t||^2 (linear settings, "
-                         "learners with a source fit; <= 0 is the basic inequality of an ERM analysis)",
+                         "learners with a source fit; <= 0 is the basic inequality of an ERM analysis), "
+                         "recomputed from the learner's stored source predictors B_hat w_hat_t + delta_hat_t",
+    "source_delta_norm": "max_t ||delta_hat_t||: the largest source perturbation of a least-squares source fit "
+                         "(0 for a frozen fit; linear settings)",
+    "comparator_fit_excess": "the learner's source objective (recomputed, as source_fit_excess) minus the frozen "
+                             "objective of the setting's comparator frame with least-squares heads (linear-hard: "
+                             "the bottom block E_bot); <= 0: the fit is at least as good as the comparator",
+    "head_imbalance": "max(||U U'/T - I/k||, ||V V'/T - I/k||, ||U V'/T||) of the hard case's source head "
+                      "directions u_t, v_t (0: exactly balanced; linear-hard)",
     # -- trivial baselines: the largest excess risk found among trivial members of the class
     "baseline_excess": "trivial baseline of excess_risk: the zero predictor's, or, for bounded or Lipschitz "
                        "losses, the largest excess risk among the class's extreme witnesses",

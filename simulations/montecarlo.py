@@ -65,14 +65,67 @@ def predictor_columns(learner: Any, target: Any) -> dict[str, float]:
     }
 
 
+def least_squares_objective(sources: Any, thetas: np.ndarray) -> float:
+    r""":math:`\frac{1}{Tn}\sum_t \|y_t - X_t\theta_t\|^2` from the sufficient statistics,
+    :math:`y_t^\top y_t - 2\theta_t^\top X_t^\top y_t + \theta_t^\top X_t^\top X_t\theta_t` (so it also
+    works for :class:`~simulations.settings.base.SourceStatistics`)."""
+    thetas = np.asarray(thetas, dtype=float)
+    quad = np.einsum("ti,tij,tj->t", thetas, sources.gram, thetas)
+    total = np.sum(sources.energy - 2 * np.einsum("ti,ti->t", thetas, sources.cross) + quad)
+    return float(total) / (sources.n_tasks * sources.n_samples)
+
+
+def frame_objective(sources: Any, frame: np.ndarray) -> float:
+    r"""The frozen source objective of a fixed frame with its least-squares heads,
+    :math:`\frac{1}{Tn}\sum_t (y_t^\top y_t - c_t^\top F (F^\top S_t F)^{-1} F^\top c_t)`,
+    :math:`S_t = X_t^\top X_t`, :math:`c_t = X_t^\top y_t`."""
+    F = np.asarray(frame, dtype=float)
+    SF = np.einsum("tij,jk->tik", sources.gram, F)
+    M = np.einsum("ji,tjk->tik", F, SF)                                     # F' S_t F
+    r = sources.cross @ F                                                   # F' c_t
+    fitted = np.einsum("ti,ti->t", r, np.linalg.solve(M, r[:, :, None])[:, :, 0])
+    return float(np.sum(sources.energy - fitted)) / (sources.n_tasks * sources.n_samples)
+
+
 def source_objective_at_truth(truth: Any, sources: Any) -> float:
     r"""The source objective at the truth, :math:`\frac{1}{Tn}\sum_t \|y_t - X_t \theta_t\|^2`,
     :math:`\theta_t = B^* w_t + v_t` (the learners' ``objective_`` normalisation)."""
     thetas = truth.heads @ truth.frame.T                       # (T, d)
     if truth.perturbations is not None:
         thetas = thetas + truth.perturbations
-    resid = sources.y - np.einsum("tnd,td->tn", sources.X, thetas)
-    return float(np.mean(resid ** 2))
+    return least_squares_objective(sources, thetas)
+
+
+def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
+                       comparator: np.ndarray | None = None) -> dict[str, float]:
+    r"""``source_fit_excess``, ``source_delta_norm`` and ``comparator_fit_excess`` of a least-squares source fit.
+
+    The objective is recomputed from the learner's stored source predictors
+    :math:`\hat\theta_t = \hat B \hat w_t + \hat\delta_t` (``representation_``,
+    ``source_heads_``, ``source_deltas_``), not read from its ``objective_``, so a
+    premise on it does not rest on the learner's own report:
+    ``source_fit_excess`` :math:`= \frac{1}{Tn}\sum_t\|y_t - X_t\hat\theta_t\|^2 -` the same at the truth,
+    ``source_delta_norm`` :math:`= \max_t \|\hat\delta_t\|` (0 without perturbations),
+    ``comparator_fit_excess`` = the same objective minus :func:`frame_objective` of the setting's
+    ``comparator`` frame (NaN without one).
+    A learner that stores no source predictors falls back to its ``objective_`` (and NaN for the others).
+    """
+    nan = float("nan")
+    frame = getattr(learner, "representation_", None)
+    heads = getattr(learner, "source_heads_", None)
+    T, d = sources.n_tasks, sources.dim
+    if frame is None or heads is None or np.shape(frame)[0] != d or np.shape(heads)[0] != T:
+        return {"source_fit_excess": float(learner.objective_) - truth_objective, "source_delta_norm": nan,
+                "comparator_fit_excess": nan}
+    thetas = np.asarray(heads) @ np.asarray(frame).T
+    deltas = getattr(learner, "source_deltas_", None)
+    norm = 0.0
+    if deltas is not None:
+        thetas = thetas + deltas
+        norm = float(np.max(np.linalg.norm(deltas, axis=1)))
+    fit = least_squares_objective(sources, thetas)
+    return {"source_fit_excess": fit - truth_objective, "source_delta_norm": norm,
+            "comparator_fit_excess": nan if comparator is None else fit - frame_objective(sources, comparator)}
 
 
 def run_replicate(
@@ -105,7 +158,8 @@ def run_replicate(
                 and np.isfinite(learner.objective_)):
             if truth_objective is None:
                 truth_objective = source_objective_at_truth(truth, sources)
-            extra["source_fit_excess"] = float(learner.objective_) - truth_objective
+            extra.update(source_fit_columns(learner, sources, truth_objective,
+                                            getattr(setting, "comparator_frame", None)))
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {

@@ -299,6 +299,19 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             reps=_size(profile, 30, 100), covers=("C5",),
             **registered_bound("class-bias", premises=CLASS_PREMISES + WORST_CASE)),
         Claim(
+            id="c5-frozen-lower-e2e",
+            statement="C5 end to end: on the hard case with balanced source heads and n samples per task (drawn as "
+                      "sufficient statistics), FROZENREP's learned frame is provably close to the bottom block, so "
+                      "every head-only predictor on it, at the worst-case target, has excess risk at least "
+                      "frozen-lower-e2e, a bound from the problem constants alone, w.p. >= 1 - fail_prob "
+                      "(project-derived constants)",
+            setting="linear-hard", learner="frozenrep", check="lower-whp",
+            params=dict(d=10, k=2, T=20, m=20, sigma=1.0, delta0=1.0, heads="balanced", source_data="statistics",
+                        fail_prob=0.05),
+            sweep=dict(n=[10 ** 8, 10 ** 10]) if q else dict(d=[10, 20, 50], n=[10 ** 8, 10 ** 9, 10 ** 10]),
+            reps=_size(profile, 30, 100), covers=("C5",),
+            **registered_bound("frozen-lower-e2e", premises=_premises_of("frozen-lower-e2e") + WORST_CASE)),
+        Claim(
             id="c5-target-only-lower-bayes",
             statement="C5: on the hard case with a Gaussian target, target-only least "
                       "squares (which ignores the sources) stays above the Bayes lower bound",
@@ -328,6 +341,20 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             reps=_size(profile, 30, 100), covers=("C6",),
             **registered_bound("frozenrep-shared-e2e", nu="head_scale**2/k",
                                premises=_premises_of("frozenrep-shared-e2e") + ("head_condition <= 1",))),
+        Claim(
+            id="c2-adaptrep-e2e",
+            statement="C2 end to end: ADAPTREP (constrained form, radius delta0) on tasks that share a frame exactly "
+                      "(delta0 = 0) or approximately (delta0 = 0.02 h), Sigma = I, diverse heads (nu = head_scale^2/k): "
+                      "its excess risk is at most adaptrep-linear-e2e, a bound from the problem constants alone, "
+                      "w.p. >= 1 - fail_prob (project-derived constants)",
+            setting="linear", learner="adaptrep", check="upper-whp",
+            params=dict(k=2, T=50 if q else 200, sigma=0.5, fail_prob=0.05),
+            derived=dict(n="200*d"),
+            sweep=dict(d=[10], m=[100, 200], delta0=[0.0, 0.02]) if q else
+            dict(d=[10, 20], m=[100, 400], delta0=[0.0, 0.02]),
+            reps=_size(profile, 30, 100), covers=("C2",),
+            **registered_bound("adaptrep-linear-e2e", nu="head_scale**2/k",
+                               premises=_premises_of("adaptrep-linear-e2e") + ("head_condition <= 1",))),
         Claim(
             id="c6-adaptrep-radius-0-exact",
             statement="C6: ADAPTREP with fine-tuning radius 0 is head-only least squares on its learned frame: "

@@ -177,6 +177,10 @@ BUILTIN_CHECKS: tuple[Check, ...] = (
     Check("lower-mean", "lower", _point(_rules.point_lower_mean), description="lower bound on the mean risk",
           decision="a point fails when the upper confidence bound of the mean risk (Hall's t on risk - bound) "
                    "falls below the bound"),
+    Check("lower-whp", "lower", _point(_rules.point_lower_whp), requires=("fail_prob",),
+          description="lower bound holding with probability 1 - fail_prob",
+          decision="a point fails when the number of replicates with risk below the bound is improbably large "
+                   "for a failure probability fail_prob (exact binomial test)"),
     Check("lower-always", "lower", _point(_rules.point_lower_always), always=True, layout="always",
           description="lower bound in every replicate",
           decision="a deterministic inequality: a point fails as soon as one replicate's risk falls below the "

@@ -92,7 +92,7 @@ __all__ = ["CHECKS", "DEFAULT_TOL", "MIN_REPS", "POWER", "ALWAYS_RTOL", "PointSa
 #: Names of the built-in checks.  Their rules are below; :mod:`verification.check_registry` holds each as a
 #: :class:`~verification.check_registry.Check` (with any plugin checks), which is what claims are validated
 #: against and what the report asks.
-CHECKS = ("upper-whp", "upper-mean", "upper-always", "lower-mean", "lower-always", "exact",
+CHECKS = ("upper-whp", "upper-mean", "upper-always", "lower-whp", "lower-mean", "lower-always", "exact",
           "rate", "rate-at-least", "exponent", "separation")
 DEFAULT_TOL = 0.2
 #: Minimum number of replicates per point for checks built on means.
@@ -270,11 +270,17 @@ def _baseline(sample: PointSample) -> np.ndarray | None:
     return b if b.size and np.all(np.isfinite(b)) else None
 
 
-def point_upper_whp(sample: PointSample, level: float) -> dict:
+def _whp(sample: PointSample, level: float, upper: bool) -> dict:
+    """The high-probability checks: a violation is a replicate on the wrong side of the bound, and the
+    count of violations is tested against ``fail_prob`` by the exact binomial test."""
+    name = "upper-whp" if upper else "lower-whp"
     if sample.fail_prob is None:
-        raise ValueError("upper-whp needs fail_prob")
+        raise ValueError(f"{name} needs fail_prob")
     risk, bound = np.asarray(sample.risk, float), _bound_array(sample)
     rec = _base_record(risk, bound, level)
+    if not upper:
+        rec["violations"] = int(np.sum(risk < bound))
+        rec["margin"] = _finite(rec["mean"] / rec["bound"]) if rec["bound"] > 0 else None
     v, r, fp = rec["violations"], rec["replicates"], float(sample.fail_prob)
     rec["fail_prob"] = fp
     rec["violation_rate"] = v / r
@@ -289,12 +295,25 @@ def point_upper_whp(sample: PointSample, level: float) -> dict:
         rec["resolution"] = _res(math.inf)
     else:
         needed = float(sps.beta.ppf(POWER, v_crit, r - v_crit + 1))
-        rec["resolution"] = _res(_quantile_factor(_ratios(bound, risk), needed))
-    base = _baseline(sample)
-    if base is not None:
-        rec["baseline"] = float(np.mean(base))
-        rec["vacuous"] = bool(np.sum(base > bound) <= fp * r)
+        ratios = _ratios(bound, risk) if upper else _ratios(risk, bound)
+        rec["resolution"] = _res(_quantile_factor(ratios, needed))
+    if upper:
+        base = _baseline(sample)
+        if base is not None:
+            rec["baseline"] = float(np.mean(base))
+            rec["vacuous"] = bool(np.sum(base > bound) <= fp * r)
+    else:
+        rec["baseline"] = 0.0
+        rec["vacuous"] = bool(np.mean(bound) <= 0)
     return rec
+
+
+def point_upper_whp(sample: PointSample, level: float) -> dict:
+    return _whp(sample, level, upper=True)
+
+
+def point_lower_whp(sample: PointSample, level: float) -> dict:
+    return _whp(sample, level, upper=False)
 
 
 def point_upper_mean(sample: PointSample, level: float) -> dict:

@@ -12,7 +12,7 @@ from bounds.constants import Constant, standard
 from bounds.expression import Bound
 
 __all__ = ["FINETUNE_LINEAR", "ADAPTREP_LINEAR", "ADAPTREP_LINEAR_RATE",
-           "FROZENREP_SHARED", "FROZENREP_SHARED_E2E", "TARGET_ONLY", "ORACLE_HEAD", "HEAD_ONLY_EXACT", "HEAD_ONLY_INSAMPLE",
+           "FROZENREP_SHARED", "FROZENREP_SHARED_E2E", "ADAPTREP_LINEAR_E2E", "TARGET_ONLY", "ORACLE_HEAD", "HEAD_ONLY_EXACT", "HEAD_ONLY_INSAMPLE",
            "SMOOTHER_CONDITIONAL", "SMOOTHER_CONDITIONAL_INSAMPLE", "BOUNDS"]
 
 _TARGET = (
@@ -210,6 +210,66 @@ FROZENREP_SHARED_E2E = Bound(
               "ft_radius <= 0", "fw_gap <= 1e-8"),
 )
 
+#: Pieces of adaptrep-linear-e2e (docs/theory/adaptrep-linear-e2e.md); the failure probability is split into
+#: six events of fail_prob/6: the 2T source singular-value events, ||G||_op, the chi-square of the source noise
+#: on the designs' ranges, and the target's s_min(X_0 B_hat), chi-square on col(X_0 B_hat) and ||G_0||_op.
+_AE_TN = "sqrt(2*log(12*T/fail_prob))"
+_AE_T6 = "sqrt(2*log(6/fail_prob))"
+_AE_S = f"(sqrt(n) + sqrt(d) + {_AE_TN})"
+_AE_s2 = f"(sqrt(n) - sqrt(d) - {_AE_TN})**2"
+_AE_G = f"(sqrt(2*k)*{_AE_S}*(sqrt(d) + sqrt(T) + {_AE_T6}))"           # bound on sqrt(2k) ||G||_op
+_AE_GAMMA = f"(2*delta0*sqrt(T)*{_AE_S}*(sqrt(d*T) + {_AE_T6}))"          # bound on sum_t g_t' c_t
+_AE_ALPHA = f"(2*sigma*{_AE_G}/{_AE_s2})"
+_AE_BETA = f"(2*sigma*(2*delta0*sqrt(T)*{_AE_G} + {_AE_GAMMA})/{_AE_s2})"
+_AE_D = f"(({_AE_ALPHA} + sqrt({_AE_ALPHA}**2 + 4*{_AE_BETA}))/2)"          # bound on sqrt(sum_t ||Delta_t||^2)
+_AE_PHI = f"(({_AE_D} + 2*delta0*sqrt(T))**2/(T*nu))"                      # bound on ||P_perp B*||_F^2
+_AE_U = f"(head_scale*Min(1, sqrt({_AE_PHI})) + delta0)"                   # bound on ||P_perp theta_0||
+
+ADAPTREP_LINEAR_E2E = Bound(
+    name="adaptrep-linear-e2e",
+    statement=(
+        "ADAPTREP end to end (constrained form, radius r <= delta0), Sigma = I, from problem constants: with "
+        "probability >= 1 - fail_prob, excess risk <= (u + delta0)^2 + (sqrt(u^2 + sigma^2)(sqrt(k) + t) + "
+        "delta0 (sqrt(k) + sqrt(d - k) + t))^2/(sqrt(m) - sqrt(k) - t)^2, u = h min(1, sqrt(Phi)) + delta0, "
+        "Phi = (D + 2 delta0 sqrt(T))^2/(T nu), D the root of s^2 D^2 = 2 sigma (g (D + 2 delta0 sqrt(T)) + Gamma) "
+        "(project-derived; exactly shared tasks are delta0 = 0)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        "Sigma = I: design rows N(0, I_d) in every task; y = X theta + sigma * noise, noise N(0, I) independent "
+        "of X; target data independent of the sources",
+        "theta_t = B* w_t + v_t with ||v_t|| <= delta0 (sources and target); lambda_min(sum_t w_t w_t^T / T) >= nu; "
+        "target head norm <= head_scale",
+        "source step: any frame B_hat, heads and perturbations ||delta_t|| <= delta0 whose source objective is at "
+        "most the truth's (the basic inequality; checked per replicate)",
+        "target step: any perturbation ||delta|| <= delta0 with the least-squares head given it (the exact "
+        "constrained minimiser has this property)",
+        "n > (sqrt(d) + sqrt(2 log(12 T/fail_prob)))^2 and sqrt(m) > sqrt(k) + sqrt(2 log(6/fail_prob))",
+    ),
+    derivation="docs/theory/adaptrep-linear-e2e.md",
+    constants=standard("d", "k", "T", "n", "m", "sigma", "nu", "delta0", "fail_prob") + (_HEAD_SCALE,),
+    terms={
+        "representation": f"({_AE_U} + delta0)**2",
+        "head": f"(sqrt({_AE_U}**2 + sigma**2)*(sqrt(k) + {_AE_T6}) + delta0*(sqrt(k) + sqrt(d - k) + {_AE_T6}))**2"
+                f"/(sqrt(m) - sqrt(k) - {_AE_T6})**2",
+    },
+    conditions=("k <= d", f"sqrt(n) > sqrt(d) + {_AE_TN}", f"sqrt(m) > sqrt(k) + {_AE_T6}"),
+    monotonicity={"d": +1, "k": 0, "n": -1, "T": 0, "m": -1, "sigma": +1, "nu": -1, "delta0": +1,
+                  "head_scale": +1, "fail_prob": -1},
+    references=(
+        "basic inequality of least squares; Cauchy-Schwarz; Minkowski; Pythagoras",
+        "Davidson & Szarek (2001) Thm II.13 with Gaussian concentration: singular values of Gaussian matrices",
+        "Sudakov-Fernique comparison and Gaussian concentration (Tsirelson-Ibragimov-Sudakov) for ||G||_op",
+        "Laurent & Massart (2000): chi-square upper tail",
+        "Tripuraneni, Jordan, Jin (2020): task diversity transfers the source error to the frame",
+    ),
+    premises=("source_fit_excess <= 1e-12", "source_delta_norm <= delta0*(1 + 1e-9) + 1e-12",
+              "ft_radius <= delta0*(1 + 1e-12)", "delta_norm <= ft_radius*(1 + 1e-9) + 1e-12",
+              "target_perturbation_norm <= delta0*(1 + 1e-9) + 1e-12",
+              "target_head_norm <= head_scale*(1 + 1e-9)", "fw_gap <= 1e-8"),
+)
+
 TARGET_ONLY = Bound(
     name="target-only",
     statement=(
@@ -360,5 +420,6 @@ SMOOTHER_CONDITIONAL_INSAMPLE = Bound(
 
 #: Bounds defined in this module.
 BOUNDS = (FINETUNE_LINEAR, ADAPTREP_LINEAR, ADAPTREP_LINEAR_RATE, FROZENREP_SHARED, FROZENREP_SHARED_E2E,
+          ADAPTREP_LINEAR_E2E,
           TARGET_ONLY, ORACLE_HEAD, HEAD_ONLY_EXACT, HEAD_ONLY_INSAMPLE, SMOOTHER_CONDITIONAL,
           SMOOTHER_CONDITIONAL_INSAMPLE)

@@ -12,7 +12,7 @@ import sympy as sp
 from bounds.constants import STANDARD, Constant, standard
 from bounds.expression import Bound
 
-__all__ = ["FROZEN_LOWER_BIAS", "FROZEN_LOWER_BAYES", "TARGET_ONLY_BAYES", "CLASS_BIAS", "BOUNDS"]
+__all__ = ["FROZEN_LOWER_BIAS", "FROZEN_LOWER_BAYES", "TARGET_ONLY_BAYES", "CLASS_BIAS", "FROZEN_LOWER_E2E", "BOUNDS"]
 
 _eps = STANDARD["eps"].symbol
 #: eps * s^2 * ||a||^2 with s = sqrt(1/(2 eps)) and ||a|| = 1, kept unsimplified.
@@ -116,5 +116,55 @@ CLASS_BIAS = Bound(
     premises=("delta_norm <= ft_radius*(1 + 1e-9) + 1e-12",),
 )
 
+#: Pieces of frozen-lower-e2e (docs/theory/frozen-lower-e2e.md): a = (sqrt(d) + t_n)/sqrt(n) bounds the relative
+#: deviation of every whitened source design's singular values from sqrt(n) (2T events of fail_prob/(4T)); the
+#: chi-square of the source noise on the designs' ranges takes fail_prob/2.
+_FL_A = "((sqrt(d) + sqrt(2*log(4*T/fail_prob)))/sqrt(n))"
+_FL_KAPPA = f"(1 - (1 - {_FL_A})**2/(1 + {_FL_A})**2)"                   # 1 - l/L
+_FL_EPS = (f"(((1 + {_FL_A})**2 - 1)*sqrt(1/2 + delta0**2)"
+           f" + sigma*(1 + {_FL_A})*(sqrt(d) + sqrt(2*log(2/fail_prob))/sqrt(T))/sqrt(n))")   # ||E_hat||_F/sqrt(T)
+_FL_DELTA = f"(2*delta0*{_FL_EPS}/sqrt(k) + {_FL_EPS}**2)"                 # ||K/T - R||_op
+_FL_GAP = "((delta0**2 - 1/2)/k)"                                          # eigen-gap of R
+_FL_X = (f"((2*sqrt(k)*{_FL_DELTA} + sqrt(4*k*{_FL_DELTA}**2 + 4*{_FL_GAP}*{_FL_KAPPA}*(delta0**2 + k*{_FL_DELTA})))"
+         f"/(2*{_FL_GAP}))")                                              # bound on ||sin Theta(Q_hat, E_bot)||_F
+_FL_TAU = f"Min(1, {_FL_X})"
+
+FROZEN_LOWER_E2E = Bound(
+    name="frozen-lower-e2e",
+    statement=(
+        "On the hard case with balanced source heads, with probability >= 1 - fail_prob over the sources, every "
+        "head-only predictor on FROZENREP's learned frame has excess risk >= max(0, sqrt((1 - tau^2)/2) - "
+        "delta0 tau)^2 at every target of the family, tau = min(1, x) and x the bound on ||sin Theta|| between "
+        "the whitened frame and the bottom block from the eigen-gap (delta0^2 - 1/2)/k, the designs' singular "
+        "values and the noise (project-derived)"
+    ),
+    kind="lower",
+    explicit=True,
+    assumptions=_HARD_CASE + (
+        "source tasks theta_t = s B* u_t + delta0 E_bot v_t, s = sqrt(1/(2 eps)), with balanced unit directions: "
+        "sum_t u_t u_t' = sum_t v_t v_t' = (T/k) I_k and sum_t u_t v_t' = 0 (checked: head_imbalance)",
+        "y = x' theta + sigma * noise, noise N(0, 1) independent of x; delta0^2 > 1/2 (the bottom block is the best "
+        "frozen frame)",
+        "source step: any frame whose frozen source objective (least-squares heads) is at most the bottom block's "
+        "(checked: comparator_fit_excess <= 0; FROZENREP's exact minimiser has it)",
+        "target theta_0 = s a + delta0 b with unit a in the top block and unit b in the bottom block (target "
+        "'worst' or 'random'); target step: any head-only predictor B_hat w (any data, any w)",
+    ),
+    derivation="docs/theory/frozen-lower-e2e.md",
+    constants=standard("d", "k", "T", "n", "sigma", "delta0", "fail_prob"),
+    terms={"bias": f"Max(0, sqrt((1 - {_FL_TAU}**2)/2) - delta0*{_FL_TAU})**2"},
+    conditions=(f"{_FL_A} < 1", "delta0**2 > 1/2"),
+    monotonicity={"n": +1, "sigma": -1, "fail_prob": +1, "d": -1, "k": -1, "T": 0, "delta0": 0},
+    references=(
+        "Davidson & Szarek (2001) Thm II.13 with Gaussian concentration: singular values of Gaussian matrices",
+        "Laurent & Massart (2000): chi-square upper tail",
+        "the eigen-gap (curvature) inequality tr(R (P_E - P)) >= gap ||sin Theta||_F^2 (a Davis-Kahan-type "
+        "argument; e.g. Vu, Cho, Lei, Rohe 2013)",
+        "trace duality |tr(D (P_E - P))| <= ||D||_op ||P_E - P||_* and Pythagoras",
+    ),
+    premises=("comparator_fit_excess <= 0", "head_imbalance <= 1e-12", "ft_radius <= 0",
+              "delta_norm <= ft_radius*(1 + 1e-9) + 1e-12"),
+)
+
 #: Bounds defined in this module.
-BOUNDS = (FROZEN_LOWER_BIAS, FROZEN_LOWER_BAYES, TARGET_ONLY_BAYES, CLASS_BIAS)
+BOUNDS = (FROZEN_LOWER_BIAS, FROZEN_LOWER_BAYES, TARGET_ONLY_BAYES, CLASS_BIAS, FROZEN_LOWER_E2E)

@@ -71,7 +71,7 @@ class _FrameLearner(Learner):
             ``radius`` (constrained form) or ``penalty`` (penalised form) of
             :func:`~simulations.solvers.shared_frame.fit_shared_frame`.
         """
-        T, n, d = sources.X.shape
+        T, n, d = sources.n_tasks, sources.n_samples, sources.dim
         self._check_rank(p["k"], d)
         S, g, yy = sources.gram, sources.cross, sources.energy
         spectra = task_spectra(S)  # one eigendecomposition per task, shared by the initial frames and the sweeps
@@ -114,7 +114,7 @@ class AdaptRep(_FrameLearner):
 
     def fit(self, sources: SourceData) -> "AdaptRep":
         p = self._validated()
-        T, n, d = sources.X.shape
+        T, n, d = sources.n_tasks, sources.n_samples, sources.dim
         self._check_rank(p["k"], d)
         self._fit_frame(sources, p, **self._step_kwargs(p, source=True, n=n, d=d, T=T))
         self.n_source_samples_ = n

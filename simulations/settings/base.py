@@ -20,7 +20,8 @@ import numpy as np
 from ..parameters import Parameter, resolve_parameters
 
 __all__ = [
-    "SourceData", "TargetData", "SourceTruth", "TargetTruth", "Setting",
+    "SourceData",
+    "SourceStatistics", "TargetData", "SourceTruth", "TargetTruth", "Setting",
     "check_rank", "check_covariance", "complete_sphere_radius", "complete_head_bound", "linear_class_columns",
 ]
 
@@ -144,6 +145,52 @@ class SourceData:
     def energy(self) -> np.ndarray:
         r""":math:`y_t^\top y_t`, shape (T,)."""
         return np.einsum("tn,tn->t", self.y, self.y)
+
+
+@dataclass(frozen=True)
+class SourceStatistics:
+    r"""Sufficient statistics of the ``T`` source tasks, ``n`` samples each, without the samples.
+
+    For squared-loss learners the source objective depends on the data only through
+    :math:`X_t^\top X_t`, :math:`X_t^\top y_t` and :math:`y_t^\top y_t`; a setting that draws these
+    directly from their joint law (e.g. ``linear-hard`` with ``source_data="statistics"``) can
+    simulate any ``n`` at a cost independent of ``n``.  ``X`` and ``y`` are not available: a learner
+    that needs the samples raises a ``ValueError`` naming the setting parameter.
+
+    Attributes
+    ----------
+    gram : ndarray, shape (T, d, d)
+    cross : ndarray, shape (T, d)
+    energy : ndarray, shape (T,)
+    n : int
+        Samples per task.
+    """
+
+    gram: np.ndarray
+    cross: np.ndarray
+    energy: np.ndarray
+    n: int
+
+    @property
+    def n_tasks(self) -> int:
+        return self.gram.shape[0]
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.n)
+
+    @property
+    def dim(self) -> int:
+        return self.gram.shape[1]
+
+    @property
+    def X(self) -> np.ndarray:
+        raise ValueError("these source data are sufficient statistics only (setting parameter "
+                         "source_data='statistics'): this learner needs the samples; use source_data='samples'")
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.X
 
 
 @dataclass(frozen=True)

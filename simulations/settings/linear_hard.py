@@ -49,11 +49,15 @@ from typing import Any, ClassVar, Mapping
 import numpy as np
 
 from ..parameters import Parameter, validate_choice, validate_float
-from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth
+from .base import Setting, SourceData, SourceStatistics, SourceTruth, TargetData, TargetTruth
 from .linear import COMMON_PARAMETERS
 from .sampling import random_frame, task_diversity, unit_vectors
 
-__all__ = ["LinearHardSetting", "complete_hard_instance", "hard_shared_scale", "block_inputs", "capture_columns"]
+__all__ = ["LinearHardSetting", "balanced_heads", "head_imbalance", "gaussian_source_statistics", "complete_hard_instance", "hard_shared_scale", "block_inputs", "capture_columns"]
+
+
+#: Largest number of source inputs (T n d) drawn as samples (8 bytes each: 1.6 GB); beyond it, statistics.
+MAX_SOURCE_VALUES = 2 * 10 ** 8
 
 
 def complete_hard_instance(params: dict[str, Any], setting: str) -> None:
@@ -92,6 +96,18 @@ class LinearHardSetting(Setting):
             "worst",
             validate_choice("worst", "random", "gaussian"),
         ),
+        "heads": Parameter(
+            "source heads: 'random' (u_t, v_t uniform on the sphere) or 'balanced' (sum_t u_t u_t' = sum_t v_t v_t' "
+            "= (T/k) I and sum_t u_t v_t' = 0 exactly; T a multiple of 2k)",
+            "random",
+            validate_choice("random", "balanced"),
+        ),
+        "source_data": Parameter(
+            "'samples' (draw X_t, y_t) or 'statistics' (draw X_t'X_t, X_t'y_t, y_t'y_t from their exact joint law, "
+            "at a cost independent of n; for squared-loss frame learners only)",
+            "samples",
+            validate_choice("samples", "statistics"),
+        ),
         "tau2": Parameter(
             "prior variance of the Gaussian target's shared part, a real > 0 (default 1/(2 eps (d-k)))",
             None,
@@ -102,6 +118,13 @@ class LinearHardSetting(Setting):
     @classmethod
     def _complete(cls, params: dict[str, Any]) -> dict[str, Any]:
         complete_hard_instance(params, cls.name)
+        if params["source_data"] == "samples" and params["T"] * params["n"] * params["d"] > MAX_SOURCE_VALUES:
+            raise ValueError(f"parameter 'n' must be at most {MAX_SOURCE_VALUES // (params['T'] * params['d'])} "
+                             f"(T n d <= {MAX_SOURCE_VALUES:.0e} source inputs) with source_data='samples'; got "
+                             f"{params['n']}: use source_data='statistics' for large n")
+        if params["heads"] == "balanced" and params["T"] % (2 * params["k"]):
+            raise ValueError(f"parameter 'T' must be a multiple of 2k = {2 * params['k']} with heads='balanced'; "
+                             f"got {params['T']}")
         if params["tau2"] is None:
             params["tau2"] = 1.0 / (2.0 * params["eps"] * (params["d"] - params["k"]))
         return params
@@ -129,10 +152,17 @@ class LinearHardSetting(Setting):
         d, k, T, n = p["d"], p["k"], p["T"], p["n"]
         frame = np.zeros((d, k))
         frame[: d - k] = random_frame(rng, d - k, k)
-        heads = self.shared_scale * unit_vectors(rng, T, k)
-        perturbations = p["delta0"] * unit_vectors(rng, T, k) @ self._bottom.T
+        if p["heads"] == "balanced":
+            u, v = balanced_heads(rng, T, k)
+        else:
+            u, v = unit_vectors(rng, T, k), unit_vectors(rng, T, k)
+        heads = self.shared_scale * u
+        perturbations = p["delta0"] * v @ self._bottom.T
         truth = SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=self.covariance,
                             nu=task_diversity(heads))
+        if p["source_data"] == "statistics":
+            return truth, gaussian_source_statistics(rng, truth.thetas, n, np.sqrt(np.diag(self.covariance)),
+                                                     p["sigma"])
         X = self._inputs(rng, (T, n, d))
         y = np.einsum("tnd,td->tn", X, truth.thetas) + p["sigma"] * rng.standard_normal((T, n))
         return truth, SourceData(X=X, y=y)
@@ -155,10 +185,76 @@ class LinearHardSetting(Setting):
         target = TargetTruth(head=scale * u, perturbation=p["delta0"] * self._bottom @ v, frame=truth.frame)
         return target, TargetData(X=X, y=X @ target.theta + p["sigma"] * noise)
 
+    @property
+    def comparator_frame(self) -> np.ndarray:
+        """The bottom block :math:`E_{bot}`, the frame a frozen source fit is compared with (``comparator_fit_excess``)."""
+        return self._bottom
+
     def evaluate(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, Any]:
-        """The linear columns plus :func:`capture_columns` (how adversarial the target is against the frame)."""
+        """The linear columns, :func:`capture_columns` (how adversarial the target is against the frame) and
+        ``head_imbalance`` (:func:`head_imbalance`)."""
         return {**super().evaluate(truth, target, data, learner),
-                **capture_columns(truth, target, self._bottom, getattr(learner, "representation_", None))}
+                **capture_columns(truth, target, self._bottom, getattr(learner, "representation_", None)),
+                "head_imbalance": head_imbalance(truth, self._bottom, self.shared_scale, self.params["delta0"])}
+
+
+def head_imbalance(truth: SourceTruth, bottom: np.ndarray, scale: float, delta0: float) -> float:
+    r""":math:`\max(\|UU^\top/T - I/k\|, \|VV^\top/T - I/k\|, \|UV^\top/T\|)` for the source head directions
+    :math:`u_t = w_t/s` and :math:`v_t = E_{bot}^\top v^*_t/\delta_0` (0 for :func:`balanced_heads`; NaN at
+    :math:`\delta_0 = 0`)."""
+    if delta0 <= 0:
+        return float("nan")
+    U = truth.heads / scale
+    V = truth.perturbations @ bottom / delta0
+    T, k = U.shape
+    eye = np.eye(k) / k
+    return float(max(np.linalg.norm(U.T @ U / T - eye, 2), np.linalg.norm(V.T @ V / T - eye, 2),
+                     np.linalg.norm(U.T @ V / T, 2)))
+
+
+def balanced_heads(rng: np.random.Generator, T: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Unit heads with exactly balanced second moments: :math:`u_t = R_u e_{t \bmod k}`,
+    :math:`v_t = (-1)^{\lfloor t/k \rfloor} R_v e_{t \bmod k}` (:math:`R_u, R_v` Haar rotations), so that
+    :math:`\sum_t u_t u_t^\top = \sum_t v_t v_t^\top = (T/k) I_k` and :math:`\sum_t u_t v_t^\top = 0`
+    (``T`` a multiple of ``2k``).  Returns ``(u, v)``, each of shape (T, k).
+    """
+    Ru, Rv = random_frame(rng, k, k), random_frame(rng, k, k)
+    idx = np.arange(T) % k
+    signs = np.where((np.arange(T) // k) % 2 == 0, 1.0, -1.0)
+    return Ru[:, idx].T, signs[:, None] * Rv[:, idx].T
+
+
+def gaussian_source_statistics(rng: np.random.Generator, thetas: np.ndarray, n: int, scales: np.ndarray,
+                               sigma: float) -> SourceStatistics:
+    r"""Draw :math:`(X_t^\top X_t, X_t^\top y_t, y_t^\top y_t)` exactly, for rows :math:`x = D w`,
+    :math:`w \sim N(0, I_d)`, :math:`D = \operatorname{diag}(` ``scales`` :math:`)` and
+    :math:`y = x^\top\theta_t + \sigma\xi`, without drawing the ``n`` samples.
+
+    With :math:`W` the (n x d) whitened design: :math:`W^\top W = A A^\top` with the Bartlett factor
+    :math:`A` (lower triangular, :math:`A_{ii}^2 \sim \chi^2_{n-i+1}`, :math:`A_{ij} \sim N(0, 1)` below
+    the diagonal); given :math:`W`, :math:`W^\top\xi \sim N(0, W^\top W)` is :math:`A g`,
+    :math:`g \sim N(0, I_d)`, with :math:`\|P_W\xi\|^2 = \|g\|^2` and :math:`\|(I - P_W)\xi\|^2 \sim
+    \chi^2_{n-d}` independent.  Hence :math:`X^\top X = D A A^\top D`,
+    :math:`X^\top y = X^\top X\theta + \sigma D A g` and
+    :math:`y^\top y = \theta^\top X^\top X\theta + 2\sigma\theta^\top D A g + \sigma^2(\|g\|^2 + \chi^2_{n-d})`.
+    Requires ``n >= d``.
+    """
+    T, d = thetas.shape
+    if n < d:
+        raise ValueError(f"parameter 'n' must be >= d = {d} with source_data='statistics'; got {n}")
+    A = np.zeros((T, d, d))
+    rows, cols = np.tril_indices(d, -1)
+    A[:, rows, cols] = rng.standard_normal((T, rows.size))
+    A[:, np.arange(d), np.arange(d)] = np.sqrt(rng.chisquare(n - np.arange(d), size=(T, d)))
+    g = rng.standard_normal((T, d))
+    rest = rng.chisquare(n - d, size=T) if n > d else np.zeros(T)
+    DA = scales[None, :, None] * A                                         # D A, (T, d, d)
+    gram = np.matmul(DA, np.swapaxes(DA, 1, 2))
+    noise = np.einsum("tij,tj->ti", DA, g)                                 # X' xi = D A g
+    cross = np.einsum("tij,tj->ti", gram, thetas) + sigma * noise
+    energy = (np.einsum("ti,ti->t", thetas, np.einsum("tij,tj->ti", gram, thetas))
+              + 2 * sigma * np.einsum("ti,ti->t", thetas, noise) + sigma ** 2 * (np.sum(g ** 2, axis=1) + rest))
+    return SourceStatistics(gram=gram, cross=cross, energy=energy, n=int(n))
 
 
 def capture_columns(truth: SourceTruth, target: TargetTruth, bottom: np.ndarray, representation: np.ndarray | None

@@ -19,6 +19,8 @@ VALID: dict[str, dict[str, float]] = {
     "frozenrep-shared": dict(d=10, k=2, n=5, T=4, m=20, sigma=1),
     "frozenrep-shared-e2e": dict(d=10, k=2, T=100, n=2000, m=100, sigma=0.5, nu=0.5, fail_prob=0.05,
                                  head_scale=1.0),
+    "adaptrep-linear-e2e": dict(d=10, k=2, T=100, n=2000, m=100, sigma=0.5, nu=0.5, delta0=0.02, fail_prob=0.05,
+                                head_scale=1.0),
     "target-only": dict(d=10, m=21, sigma=2),
     "oracle-head": dict(k=3, m=14, sigma=1),
     "frozen-lower-bias": dict(eps=0.2),
@@ -44,6 +46,7 @@ VALID: dict[str, dict[str, float]] = {
     "smoother-conditional": dict(expected_excess=0.3),
     "smoother-conditional-insample": dict(expected_insample=0.2),
     "class-bias": dict(class_bias=0.45),
+    "frozen-lower-e2e": dict(d=10, k=2, T=20, n=10**10, sigma=1.0, delta0=1.0, fail_prob=0.05),
 }
 
 

@@ -19,6 +19,25 @@ FR_E2E_REP = min(1.0, 8 * 2 * 0.25 * _S ** 2 * (math.sqrt(10) + 10 + math.sqrt(2
                  / (_s ** 4 * 100 * 0.5))
 FR_E2E_HEAD = (FR_E2E_REP + 0.25) * (math.sqrt(2) + math.sqrt(2 * math.log(120))) ** 2 \
     / (10 - math.sqrt(2) - math.sqrt(2 * math.log(120))) ** 2
+# adaptrep-linear-e2e at the same point with delta0 = 0.02 (docs/theory/adaptrep-linear-e2e.md):
+# t_n = sqrt(2 log(24000)), t = sqrt(2 log 120); D the positive root of D^2 = alpha D + beta
+_AT, _T6 = math.sqrt(2 * math.log(24000)), math.sqrt(2 * math.log(120))
+_AS, _As = math.sqrt(2000) + math.sqrt(10) + _AT, math.sqrt(2000) - math.sqrt(10) - _AT
+_AG = 2 * _AS * (math.sqrt(10) + 10 + _T6)                          # sqrt(2k) S (sqrt d + sqrt T + t)
+_AGAMMA = 2 * 0.02 * 10 * _AS * (math.sqrt(1000) + _T6)              # 2 delta0 sqrt(T) S (sqrt(dT) + t)
+_AALPHA, _ABETA = 2 * 0.5 * _AG / _As ** 2, 2 * 0.5 * (2 * 0.02 * 10 * _AG + _AGAMMA) / _As ** 2
+_AD = (_AALPHA + math.sqrt(_AALPHA ** 2 + 4 * _ABETA)) / 2
+_AU = min(1.0, math.sqrt((_AD + 2 * 0.02 * 10) ** 2 / (100 * 0.5))) + 0.02
+AE_REP = (_AU + 0.02) ** 2
+AE_HEAD = (math.sqrt(_AU ** 2 + 0.25) * (math.sqrt(2) + _T6) + 0.02 * (math.sqrt(2) + math.sqrt(8) + _T6)) ** 2 \
+    / (10 - math.sqrt(2) - _T6) ** 2
+# frozen-lower-e2e at d=10, k=2, T=20, n=1e10, sigma=1, delta0=1, p=0.05 (docs/theory/frozen-lower-e2e.md):
+_FA = (math.sqrt(10) + math.sqrt(2 * math.log(80 / 0.05))) / 1e5
+_FKAPPA = 1 - (1 - _FA) ** 2 / (1 + _FA) ** 2
+_FEPS = ((1 + _FA) ** 2 - 1) * math.sqrt(1.5) + (1 + _FA) * (math.sqrt(10) + math.sqrt(2 * math.log(40)) / math.sqrt(20)) / 1e5
+_FDELTA = 2 * _FEPS / math.sqrt(2) + _FEPS ** 2
+_FX = (2 * math.sqrt(2) * _FDELTA + math.sqrt(8 * _FDELTA ** 2 + 4 * 0.25 * _FKAPPA * (1 + 2 * _FDELTA))) / 0.5
+FL_E2E = (math.sqrt((1 - _FX ** 2) / 2) - _FX) ** 2
 AL_DIAMETER = (math.sqrt((math.sqrt(98) + math.sqrt(23)) ** 2 + 1) + math.sqrt(49)) ** 2 / 100
 CONF_HALF = math.sqrt(2 * math.log(4) / 16)  # b sqrt(2 log(2/0.5)/16), b = 1
 CONF_ONE = math.sqrt(2 * math.log(2) / 16)  # b sqrt(2 log(1/0.5)/16), b = 1 (finetune-step, gd-radius)
@@ -68,6 +87,8 @@ HAND = {
     "frozenrep-shared": (1.1, {"transfer": 1.0, "head": 0.1}),
     # see FR_E2E below
     "frozenrep-shared-e2e": (FR_E2E_REP + FR_E2E_HEAD, {"representation": FR_E2E_REP, "head": FR_E2E_HEAD}),
+    "frozen-lower-e2e": (FL_E2E, {"bias": FL_E2E}),
+    "adaptrep-linear-e2e": (AE_REP + AE_HEAD, {"representation": AE_REP, "head": AE_HEAD}),
     # 4*10/(21 - 11)
     "target-only": (4.0, {"variance": 4.0}),
     # 3/(14 - 4)

@@ -124,6 +124,63 @@ def _source_ignores_budget(mp):
     mp.setattr(AdaptRep, "_step_kwargs", kwargs)
 
 
+def _adaptrep_random_frame(mp):
+    """ADAPTREP's source step returns the initial frame of a random draw instead of the fitted one (a lost
+    assignment): the heads and perturbations stored are the fitted ones."""
+    from simulations.learners.adaptrep import AdaptRep
+
+    original = AdaptRep.fit
+
+    def fit(self, sources):
+        out = original(self, sources)
+        d, k = self.representation_.shape
+        rng = np.random.default_rng(12345)
+        self.representation_ = np.linalg.qr(rng.standard_normal((d, k)))[0]
+        return out
+
+    mp.setattr(AdaptRep, "fit", fit)
+
+
+def _adaptrep_frame_tilted(mp):
+    """ADAPTREP's frame is tilted by 0.3 rad into a perpendicular direction after the fit, with the heads,
+    perturbations and objective left as they were (a stale frame)."""
+    from simulations.learners.adaptrep import AdaptRep
+
+    original = AdaptRep.fit
+
+    def fit(self, sources):
+        out = original(self, sources)
+        B = self.representation_
+        d, k = B.shape
+        e = np.linalg.qr(np.hstack([B, np.eye(d)]))[0][:, k:k + k]     # k directions orthogonal to B
+        self.representation_ = np.cos(0.3) * B + np.sin(0.3) * e
+        return out
+
+    mp.setattr(AdaptRep, "fit", fit)
+
+
+def _risk_understated(mp):
+    import simulations.risk as risk
+
+    original = risk.excess_risk
+    mp.setattr(risk, "excess_risk", lambda theta_hat, theta, covariance: 0.7 * original(theta_hat, theta, covariance))
+
+
+def _frozen_random_frame(mp):
+    """FROZENREP's source step returns a random frame instead of the fitted one (a lost assignment)."""
+    from simulations.learners.frozenrep import FrozenRep
+
+    original = FrozenRep.fit
+
+    def fit(self, sources):
+        out = original(self, sources)
+        d, k = self.representation_.shape
+        self.representation_ = np.linalg.qr(np.random.default_rng(54321).standard_normal((d, k)))[0]
+        return out
+
+    mp.setattr(FrozenRep, "fit", fit)
+
+
 def _frozen_fit_on_few_tasks(mp):
     """An indexing slip: FROZENREP's source step sees only the first 4 source tasks."""
     from simulations.learners.frozenrep import FrozenRep
@@ -271,6 +328,13 @@ BUGS = (
     Bug("maml-inner-step-small", "MAML's inner step size 2x too small", LINEAR + LOGISTIC, _maml_inner_step(0.5)),
     Bug("source-ignores-budget", "ADAPTREP's source step ignores the perturbation budget (frozen objective)", LINEAR,
         _source_ignores_budget),
+    Bug("adaptrep-random-frame", "ADAPTREP's source step returns a random frame instead of the fitted one", LINEAR,
+        _adaptrep_random_frame),
+    Bug("adaptrep-frame-tilted", "ADAPTREP's frame tilted by 0.3 rad after the fit (stale heads and objective)",
+        LINEAR, _adaptrep_frame_tilted),
+    Bug("risk-understated-30-percent", "the linear excess risk reported 30% too small", LINEAR, _risk_understated),
+    Bug("frozen-random-frame", "FROZENREP's source step returns a random frame instead of the fitted one", LINEAR,
+        _frozen_random_frame),
     Bug("frozen-fit-on-few-tasks", "FROZENREP's source step fitted on the first 4 source tasks only", LINEAR,
         _frozen_fit_on_few_tasks),
     Bug("target-radius-ignored", "ADAPTREP's target step ignores the fine-tuning radius (head only)", LINEAR,

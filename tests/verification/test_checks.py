@@ -92,6 +92,32 @@ def test_upper_whp_counts_violations_against_quantile(rng):
     assert all(p["violation_rate"] > 0.3 for p in res.points)
 
 
+def test_lower_whp_counts_replicates_below_the_bound(rng):
+    from scipy import stats as sps
+    # bound = 0.01 quantile, fail_prob = 0.05: passes; bound = median: half the replicates below, fails
+    ok = [PointSample(risk=chi2_risk(rng, 10, 1 / m, 400), bound=sps.chi2.ppf(0.01, 10) / m, fail_prob=0.05)
+          for m in MS]
+    status, res = decide("lower-whp", ok)
+    assert status == "pass"
+    assert all(p["violations"] <= 0.05 * 400 and p["baseline"] == 0.0 and not p["vacuous"] for p in res.points)
+    assert all(p["margin"] == pytest.approx(p["mean"] / p["bound"]) for p in res.points)
+    bad = [PointSample(risk=chi2_risk(rng, 10, 1 / m, 400), bound=sps.chi2.ppf(0.5, 10) / m, fail_prob=0.05)
+           for m in MS]
+    status, res = decide("lower-whp", bad)
+    assert status == "fail"
+    assert all(p["violation_rate"] > 0.3 for p in res.points)
+    # the side matters: the same points fail upper-whp (99% of the replicates lie above that bound)
+    assert decide("upper-whp", ok)[0] == "fail"
+
+
+def test_lower_whp_needs_fail_prob_and_a_positive_bound_to_say_anything(rng):
+    risk = chi2_risk(rng, 10, 1.0, 50)
+    with pytest.raises(Exception, match="fail_prob"):
+        decide("lower-whp", [PointSample(risk=risk, bound=1.0)])
+    status, res = decide("lower-whp", [PointSample(risk=risk, bound=0.0, fail_prob=0.05)])
+    assert status == "vacuous" and res.points[0]["vacuous"]
+
+
 def test_upper_whp_exact_rate_at_fail_prob_passes(rng):
     from scipy import stats as sps
     pts = [PointSample(risk=chi2_risk(rng, 10, 1.0, 400),

@@ -28,7 +28,7 @@ def test_a_nan_bound_is_an_error_never_a_pass(rng):
     assert res.tests == []
 
 
-@pytest.mark.parametrize("check", ["upper-mean", "upper-whp", "lower-mean", "exact", "upper-always",
+@pytest.mark.parametrize("check", ["upper-mean", "upper-whp", "lower-whp", "lower-mean", "exact", "upper-always",
                                    "lower-always"])
 def test_an_all_nan_bound_errs_for_every_point_check(rng, check):
     sample = PointSample(risk=chi2(rng, 1.0, 30), bound=np.full(30, np.nan), fail_prob=0.05)
@@ -117,11 +117,12 @@ def test_margins_are_oriented_so_that_above_one_means_holds(rng):
 
 
 # ------------------------------------------------------------------ resolution
-@pytest.mark.parametrize("check", ["upper-mean", "upper-whp", "lower-mean", "exact", "upper-always",
+@pytest.mark.parametrize("check", ["upper-mean", "upper-whp", "lower-whp", "lower-mean", "exact", "upper-always",
                                    "lower-always"])
 def test_resolution_is_at_least_one_and_finite_for_a_tight_point(rng, check):
     risk = chi2(rng, 1.0, 300)
     bound = {"upper-mean": 1.0, "upper-whp": float(np.quantile(risk, 0.97)), "lower-mean": 1.0,
+             "lower-whp": float(np.quantile(risk, 0.03)),
              "exact": 1.0, "upper-always": float(risk.max()) * 1.01, "lower-always": float(risk.min()) * 0.99}[check]
     rec = decide(check, [PointSample(risk=risk, bound=bound, fail_prob=0.05)])[1].points[0]
     assert rec["resolution"] != "inf" and 1 <= rec["resolution"] < 3
