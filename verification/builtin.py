@@ -306,9 +306,9 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                       "frozen-lower-e2e, a bound from the problem constants alone, w.p. >= 1 - fail_prob "
                       "(project-derived constants)",
             setting="linear-hard", learner="frozenrep", check="lower-whp",
-            params=dict(d=10, k=2, T=20, m=20, sigma=1.0, delta0=1.0, heads="balanced", source_data="statistics",
+            params=dict(k=2, T=20, m=20, sigma=1.0, delta0=1.0, heads="balanced", source_data="statistics",
                         fail_prob=0.05),
-            sweep=dict(n=[10 ** 8, 10 ** 10]) if q else dict(d=[10, 20, 50], n=[10 ** 8, 10 ** 9, 10 ** 10]),
+            sweep=dict(d=[10], n=[10 ** 8, 10 ** 10]) if q else dict(d=[10, 20, 50], n=[10 ** 8, 10 ** 9, 10 ** 10]),
             reps=_size(profile, 30, 100), covers=("C5",),
             **registered_bound("frozen-lower-e2e", premises=_premises_of("frozen-lower-e2e") + WORST_CASE)),
         Claim(
@@ -352,7 +352,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             derived=dict(n="200*d"),
             sweep=dict(d=[10], m=[100, 200], delta0=[0.0, 0.02]) if q else
             dict(d=[10, 20], m=[100, 400], delta0=[0.0, 0.02]),
-            reps=_size(profile, 30, 100), covers=("C2",),
+            reps=_size(profile, 30, 60), covers=("C2",),
             **registered_bound("adaptrep-linear-e2e", nu="head_scale**2/k",
                                premises=_premises_of("adaptrep-linear-e2e") + ("head_condition <= 1",))),
         Claim(
