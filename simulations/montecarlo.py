@@ -97,7 +97,7 @@ def source_objective_at_truth(truth: Any, sources: Any) -> float:
 
 
 def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
-                       comparator: np.ndarray | None = None) -> dict[str, float]:
+                       comparator_objective: float | None = None) -> dict[str, float]:
     r"""``source_fit_excess``, ``source_delta_norm`` and ``comparator_fit_excess`` of a least-squares source fit.
 
     The objective is recomputed from the learner's stored source predictors
@@ -106,8 +106,8 @@ def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
     premise on it does not rest on the learner's own report:
     ``source_fit_excess`` :math:`= \frac{1}{Tn}\sum_t\|y_t - X_t\hat\theta_t\|^2 -` the same at the truth,
     ``source_delta_norm`` :math:`= \max_t \|\hat\delta_t\|` (0 without perturbations),
-    ``comparator_fit_excess`` = the same objective minus :func:`frame_objective` of the setting's
-    ``comparator`` frame (NaN without one).
+    ``comparator_fit_excess`` = the same objective minus ``comparator_objective`` (the
+    :func:`frame_objective` of the setting's comparator frame, computed once per replicate; NaN without one).
     A learner that stores no source predictors falls back to its ``objective_`` (and NaN for the others).
     """
     nan = float("nan")
@@ -125,7 +125,7 @@ def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
         norm = float(np.max(np.linalg.norm(deltas, axis=1)))
     fit = least_squares_objective(sources, thetas)
     return {"source_fit_excess": fit - truth_objective, "source_delta_norm": norm,
-            "comparator_fit_excess": nan if comparator is None else fit - frame_objective(sources, comparator)}
+            "comparator_fit_excess": nan if comparator_objective is None else fit - comparator_objective}
 
 
 def run_replicate(
@@ -140,7 +140,7 @@ def run_replicate(
     target_seed = child_seed(seed, 1)
     described = setting.describe()
     rows = []
-    truth_objective = None
+    truth_objective = comparator_objective = None
     for name in learners:
         learner = make_learner(name, setting, truth, (learner_params or {}).get(name))
         t0 = time.perf_counter()
@@ -158,8 +158,9 @@ def run_replicate(
                 and np.isfinite(learner.objective_)):
             if truth_objective is None:
                 truth_objective = source_objective_at_truth(truth, sources)
-            extra.update(source_fit_columns(learner, sources, truth_objective,
-                                            getattr(setting, "comparator_frame", None)))
+                comparator = getattr(setting, "comparator_frame", None)
+                comparator_objective = None if comparator is None else frame_objective(sources, comparator)
+            extra.update(source_fit_columns(learner, sources, truth_objective, comparator_objective))
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {
