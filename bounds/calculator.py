@@ -438,12 +438,14 @@ class Comparison:
     crossings: tuple[Crossing, ...]
     constants: dict
     kinds: dict = field(default_factory=dict)     # bound -> "upper, explicit", "rate, rate only", ...
+    excluded: dict = field(default_factory=dict)  # bound -> premises the constants given violate (values NaN there)
 
     def to_dict(self) -> dict:
         def num(x):
             return float(x) if math.isfinite(x) else None
         return {"sweep": self.name, "values": [float(v) for v in self.values],
                 "constants": dict(self.constants), "kinds": dict(self.kinds),
+                "excluded": {b: list(v) for b, v in self.excluded.items()},
                 "bounds": {b: [num(v) for v in self.table[b]] for b in self.bounds},
                 "crossings": [{"first": c.first, "second": c.second, "between": [c.left, c.right],
                                "at": c.at, "below_after": c.below_after} for c in self.crossings]}
@@ -460,8 +462,10 @@ class Comparison:
             lines.append("  ".join(cells))
         if self.kinds:
             lines.append("kinds: " + "; ".join(f"{b} [{k}]" for b, k in self.kinds.items()))
+        for b, why in self.excluded.items():
+            lines.append(f"{b}: not applicable where its premise fails: {'; '.join(why)}")
         if any(not np.all(np.isfinite(self.table[b])) for b in self.bounds):
-            lines.append("(-: outside the bound's domain)")
+            lines.append("(-: outside the bound's domain or premises)")
         if self.crossings:
             lines.append("crossings:")
             for c in self.crossings:
@@ -470,6 +474,35 @@ class Comparison:
         else:
             lines.append("crossings: none in the sweep")
         return "\n".join(lines)
+
+
+def _premise_mask(bound: Bound, given: dict, name: str, xs: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Where along ``name = xs`` the bound's premises that the given constants decide hold.
+
+    A premise (``"delta0 <= 0"``) is decided here when every name in it is a
+    constant given to the comparison or the swept one (premises on
+    per-replicate columns stay for ``metabound verify``).  Returns the mask and
+    the premises that fail somewhere, each with where.
+    """
+    from bounds.formula import parse_formula
+
+    mask = np.ones(xs.shape, dtype=bool)
+    failing = []
+    known = {**given, name: xs}
+    for text in bound.premises:
+        rel = parse_formula(text, lambda n: sp.Symbol(n), relation=True)
+        names = sorted(str(sym) for sym in rel.free_symbols)
+        if not names or not all(n in known for n in names):
+            continue
+        holds = np.broadcast_to(np.asarray(sp.lambdify(names, rel, "numpy")(*(known[n] for n in names)),
+                                           dtype=bool), xs.shape)
+        if not holds.all():
+            where = ", ".join(f"{n}={given[n]:g}" for n in names if n != name)
+            if name in names:
+                where = (where + ", " if where else "") + f"{name} in [{xs[~holds].min():g}, {xs[~holds].max():g}]"
+            failing.append(f"{text} (at {where})")
+        mask &= holds
+    return mask, failing
 
 
 def _own_constants(bound: Bound, constants: dict) -> dict:
@@ -519,8 +552,15 @@ def compare(bounds: Sequence[Bound], name: str, values: Sequence[float],
     if xs.size == 0 or not np.all(np.isfinite(xs)):
         raise ValueError(f"the sweep of {name!r} needs finite values")
     table = {b.name: b.evaluate_in_domain(**_own_constants(b, point), **{name: xs}) for b in bounds}
+    excluded = {}
+    for b in bounds:
+        mask, failing = _premise_mask(b, point, name, xs)
+        if failing:
+            table[b.name] = np.where(mask, table[b.name], np.nan)
+            excluded[b.name] = tuple(failing)
     if not any(np.isfinite(v).any() for v in table.values()):
-        raise ValueError(f"no value of the sweep of {name!r} is in the domain of any bound compared")
+        raise ValueError(f"no value of the sweep of {name!r} is in the domain (and premises) of any bound compared"
+                         + (f"; premises failing: {excluded}" if excluded else ""))
     integer = all(b.constants[name].integer for b in bounds)
     crossings = []
     for i, a in enumerate(bounds):
@@ -562,7 +602,7 @@ def compare(bounds: Sequence[Bound], name: str, values: Sequence[float],
     kinds = {b.name: f"{b.kind}, {'explicit constants' if b.explicit else 'rate only'}"
              for b in bounds}
     return Comparison(name=name, values=xs, bounds=tuple(b.name for b in bounds), table=table,
-                      crossings=tuple(crossings), constants=point, kinds=kinds)
+                      crossings=tuple(crossings), constants=point, kinds=kinds, excluded=excluded)
 
 
 def plot_comparison(comparison: Comparison, path: str) -> None:

@@ -50,9 +50,15 @@ OPTIONAL_COLUMNS = MappingProxyType({
     "source_fit_excess": "F(B_hat, W_hat) - F(B*, W*, V*): the learner's source objective minus the source "
                          "objective at the truth, F = (1/(T n)) sum_t ||y_t - X_t theta_t||^2 (linear settings, "
                          "learners with a source fit; <= 0 is the basic inequality of an ERM analysis), "
-                         "recomputed from the learner's stored source predictors B_hat w_hat_t + delta_hat_t",
-    "source_delta_norm": "max_t ||delta_hat_t||: the largest source perturbation of a least-squares source fit "
-                         "(0 for a frozen fit; linear settings)",
+                         "recomputed from the learner's stored source predictors B_hat w_hat_t + delta_hat_t; "
+                         "logistic settings: the same with the mean logistic loss (1/(T n)) sum log(1 + exp(-y x'theta))",
+    "source_delta_norm": "max_t ||delta_hat_t||: the largest source perturbation of the learner's source fit "
+                         "(0 for a frozen fit; linear and logistic settings)",
+    "source_head_norm": "max_t ||w_hat_t||: the largest source head of the learner's source fit (logistic settings)",
+    "source_truth_norm": "max_t ||theta*_t||: the largest source task of the truth (logistic settings)",
+    "comparator_gap": "target empirical logistic loss of the predictor minus that of the frame comparator "
+                      "theta_c = Q Q' a + proj_r(theta* - Q Q' a) (a = B* w*, Q the learner's frame, r its radius; "
+                      "logistic settings; <= 0 for the exact minimiser over a class containing theta_c)",
     "comparator_fit_excess": "the learner's source objective (recomputed, as source_fit_excess) minus the frozen "
                              "objective of the setting's comparator frame with least-squares heads (linear-hard: "
                              "the bottom block E_bot); <= 0: the fit is at least as good as the comparator",

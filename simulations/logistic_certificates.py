@@ -61,7 +61,7 @@ from .risk_logistic import (
 )
 from .solvers.linalg import orthonormal_frame
 
-__all__ = ["class_distance", "trivial_members", "baseline_risks", "certificate_ingredients", "CERTIFICATE_COLUMNS",
+__all__ = ["frame_comparator", "class_distance", "trivial_members", "baseline_risks", "certificate_ingredients", "CERTIFICATE_COLUMNS",
            "SPAN_TOL"]
 
 _LOSS = LogisticLoss()
@@ -252,3 +252,23 @@ def certificate_ingredients(X: np.ndarray, y: np.ndarray, theta_hat: np.ndarray,
         "cert_vi": max(float(grad_hat @ delta), 0.0),
         "cert_dim": float(d if Q is None else Q.shape[1]),
     }
+
+
+def frame_comparator(theta: np.ndarray, shared: np.ndarray, frame: np.ndarray, radius: float) -> np.ndarray:
+    r"""The comparator :math:`\theta_c = QQ^\top a + \operatorname{proj}_r(\theta - QQ^\top a)` of
+    ``adaptrep-logistic-e2e``'s target step (docs/theory/adaptrep-logistic-e2e.md, step 6).
+
+    :math:`a = B^* w^*` is the target's shared part (``shared``), :math:`\theta = a + v` the target,
+    :math:`Q` an orthonormal basis of the learner's frame and :math:`\operatorname{proj}_r` the
+    projection onto the ball of radius :math:`r`.  Its head :math:`Q^\top a` has norm at most
+    :math:`\|a\|`, its perturbation norm at most :math:`r`, so it lies in the learner's class when
+    :math:`\|a\| \le c_w`; and :math:`\|\theta - \theta_c\| = \max(0, \|(I - QQ^\top)a + v\| - r)
+    \le \|(I - QQ^\top)a\|` when :math:`\|v\| \le r`.  It depends on the truth and the frame only,
+    not on the target sample.
+    """
+    Q, _ = np.linalg.qr(np.asarray(frame, dtype=float))
+    base = Q @ (Q.T @ np.asarray(shared, dtype=float))
+    rest = np.asarray(theta, dtype=float) - base
+    norm = float(np.linalg.norm(rest))
+    scale = 1.0 if norm <= radius else (radius / norm if norm > 0 else 0.0)
+    return base + scale * rest

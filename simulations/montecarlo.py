@@ -128,6 +128,38 @@ def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
             "comparator_fit_excess": nan if comparator_objective is None else fit - comparator_objective}
 
 
+def logistic_source_fit_columns(learner: Any, sources: Any, truth: Any) -> dict[str, float]:
+    r"""``source_fit_excess``, ``source_head_norm``, ``source_delta_norm`` and ``source_truth_norm`` of a
+    logistic source fit, recomputed from the learner's stored source predictors.
+
+    ``source_fit_excess`` :math:`= \frac{1}{Tn}\sum_{t,i}[\ell(y_{ti}x_{ti}^\top\hat\theta_t) -
+    \ell(y_{ti}x_{ti}^\top\theta^*_t)]`, :math:`\ell(z) = \log(1 + e^{-z})`, with
+    :math:`\hat\theta_t = \hat B\hat w_t + \hat\delta_t`; ``source_head_norm`` :math:`= \max_t\|\hat w_t\|`,
+    ``source_delta_norm`` :math:`= \max_t\|\hat\delta_t\|` and ``source_truth_norm``
+    :math:`= \max_t\|\theta^*_t\|`.  NaN for a learner that stores no source predictors.
+    """
+    nan = float("nan")
+    out = {"source_fit_excess": nan, "source_head_norm": nan, "source_delta_norm": nan,
+           "source_truth_norm": float(np.max(np.linalg.norm(truth.thetas, axis=1)))}
+    frame = getattr(learner, "representation_", None)
+    heads = getattr(learner, "source_heads_", None)
+    X, y = sources.X, sources.y
+    T, _, d = X.shape
+    if frame is None or heads is None or np.shape(frame)[0] != d or np.shape(heads)[0] != T:
+        return out
+    thetas = np.asarray(heads) @ np.asarray(frame).T
+    deltas = getattr(learner, "source_deltas_", None)
+    out["source_head_norm"] = float(np.max(np.linalg.norm(heads, axis=1)))
+    out["source_delta_norm"] = 0.0
+    if deltas is not None:
+        thetas = thetas + deltas
+        out["source_delta_norm"] = float(np.max(np.linalg.norm(deltas, axis=1)))
+    margins_hat = y * np.einsum("tnd,td->tn", X, thetas)
+    margins_star = y * np.einsum("tnd,td->tn", X, truth.thetas)
+    out["source_fit_excess"] = float(np.mean(np.logaddexp(0.0, -margins_hat) - np.logaddexp(0.0, -margins_star)))
+    return out
+
+
 def run_replicate(
     setting: Setting,
     learners: Sequence[str],
@@ -161,6 +193,8 @@ def run_replicate(
                 comparator = getattr(setting, "comparator_frame", None)
                 comparator_objective = None if comparator is None else frame_objective(sources, comparator)
             extra.update(source_fit_columns(learner, sources, truth_objective, comparator_objective))
+        elif setting.family == "logistic":
+            extra.update(logistic_source_fit_columns(learner, sources, truth))
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {

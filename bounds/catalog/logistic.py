@@ -22,9 +22,10 @@ Every constant is project-derived (docs/theory/), none is the paper's.
 from __future__ import annotations
 
 from bounds.constants import Constant, standard
+from bounds.catalog.linear import _HEAD_SCALE
 from bounds.expression import Bound
 
-__all__ = ["ADAPTREP_LOGISTIC", "FINETUNE_LOGISTIC", "LOGISTIC_ERM_CERTIFICATE", "LOGISTIC_GAP_CERTIFICATE",
+__all__ = ["ADAPTREP_LOGISTIC", "ADAPTREP_LOGISTIC_E2E", "FINETUNE_LOGISTIC", "LOGISTIC_ERM_CERTIFICATE", "LOGISTIC_GAP_CERTIFICATE",
            "BOUNDS"]
 
 ADAPTREP_LOGISTIC = Bound(
@@ -211,4 +212,79 @@ LOGISTIC_GAP_CERTIFICATE = Bound(
 )
 
 #: Bounds defined in this module.
-BOUNDS = (ADAPTREP_LOGISTIC, FINETUNE_LOGISTIC, LOGISTIC_ERM_CERTIFICATE, LOGISTIC_GAP_CERTIFICATE)
+#: Pieces of adaptrep-logistic-e2e (docs/theory/adaptrep-logistic-e2e.md).  Four events of fail_prob/4: the
+#: source class's uniform deviation (McDiarmid), the source truth's empirical loss (Bernstein or Hoeffding), the
+#: target class's uniform deviation and the target comparator's empirical loss.
+_LE_X = "log(4/fail_prob)"
+_LE_W = "(R*(c_w + delta0))"                                                  # width of the loss range
+_LE_RAD = (f"(Min(c_w*sqrt(k)*R*(sqrt(2*n*Max(T/d, 1)*log(d + T)) + log(d + T)/3)/(n*sqrt(T)), c_w*R/sqrt(n))"
+           f" + delta0*R/sqrt(n))")                                           # source Rademacher complexity
+_LE_MC = f"({_LE_W}*sqrt({_LE_X}/(2*n*T)))"                                   # source McDiarmid deviation
+_LE_CMP = (f"Min({_LE_MC}, sqrt(2*Min(14/25, R**2*(c_w + delta0)**2/d)*{_LE_X}/(n*T))"
+           f" + {_LE_W}*{_LE_X}/(3*n*T))")                                     # source truth's deviation
+_LE_EPS = f"(2*{_LE_RAD} + {_LE_MC} + {_LE_CMP})"                             # mean source excess risk
+_LE_U = "((c_w + delta0)*R*sqrt(3/(d + 2)))"
+_LE_PHI = f"(R**2/d*exp(-{_LE_U})/(1 + exp(-{_LE_U}))**2)"                      # curvature lower bound
+_LE_FRAME = f"((sqrt(2*T*{_LE_EPS}/{_LE_PHI}) + 2*delta0*sqrt(T))**2/(T*nu))"   # bound on ||P_perp B*||_F^2
+
+ADAPTREP_LOGISTIC_E2E = Bound(
+    name="adaptrep-logistic-e2e",
+    statement=(
+        "ADAPTREP with the logistic loss end to end, inputs uniform on the sphere of radius R, from problem "
+        "constants: with probability >= 1 - fail_prob, excess logistic risk <= 2 R (c_w sqrt(k/d) + delta0)/sqrt(m) "
+        "+ W sqrt(log(4/p)/(2m)) + Min(W sqrt(log(4/p)/(2m)), R (c_w + delta0) sqrt(2 log(4/p)/(d m)) "
+        "+ W log(4/p)/(3m)) + (R^2/(8d)) h^2 Min(1, Phi), W = R (c_w + delta0), Phi = (sqrt(2 T eps/phi) "
+        "+ 2 delta0 sqrt(T))^2/(T nu), phi = (R^2/d) sigmoid'((c_w + delta0) R sqrt(3/(d + 2))), eps = 2 Rad "
+        "+ McDiarmid + Bernstein terms over the n T source samples (project-derived; a slow rate)"
+    ),
+    kind="upper",
+    explicit=True,
+    assumptions=(
+        "inputs uniform on the sphere of radius R in every task (||x|| = R, E[x x'] = (R^2/d) I_d), "
+        "independent across samples and tasks; target data independent of the sources",
+        "well-specified logistic model P(y = 1 | x) = sigmoid(x' theta_t), theta_t = B* w_t + v_t, B* orthonormal, "
+        "||v_t|| <= delta0; every source task ||theta_t|| <= c_w + delta0; lambda_min(sum_t w_t w_t'/T) >= nu; "
+        "target head norm <= head_scale <= c_w",
+        "source step: any frame B_hat (orthonormal), heads ||w_t|| <= c_w and perturbations ||delta_t|| <= delta0 "
+        "whose mean source logistic loss is at most the truth's (checked per replicate)",
+        "target step: any predictor in {B_hat w + delta : ||w|| <= c_w, ||delta|| <= r}, ||v_0|| <= r <= delta0, "
+        "whose target empirical loss is at most that of the frame comparator theta_c (the exact constrained "
+        "minimiser has this property; checked per replicate)",
+    ),
+    derivation="docs/theory/adaptrep-logistic-e2e.md",
+    constants=standard("d", "k", "T", "n", "m", "nu", "delta0", "c_w", "R", "fail_prob") + (_HEAD_SCALE,),
+    terms={
+        "finetune": "2*R*(c_w*sqrt(k/d) + delta0)/sqrt(m)",
+        "confidence": f"{_LE_W}*sqrt({_LE_X}/(2*m))",
+        "comparator": (f"Min({_LE_W}*sqrt({_LE_X}/(2*m)), "
+                       f"R*(c_w + delta0)*sqrt(2*{_LE_X}/(d*m)) + {_LE_W}*{_LE_X}/(3*m))"),
+        "representation": f"R**2/(8*d)*head_scale**2*Min(1, {_LE_FRAME})",
+    },
+    conditions=("k <= d", "head_scale <= c_w"),
+    monotonicity={"d": 0, "k": +1, "T": 0, "n": -1, "m": -1, "nu": -1, "delta0": +1, "c_w": +1, "R": +1,
+                  "fail_prob": -1, "head_scale": +1},
+    references=(
+        "McDiarmid's bounded-difference inequality; one-sided symmetrisation; Ledoux & Talagrand (1991) "
+        "contraction (the logistic loss is 1-Lipschitz)",
+        "Tropp (2015), An Introduction to Matrix Concentration Inequalities, Thm 6.1.1 (rectangular matrix "
+        "Bernstein, expectation bound)",
+        "Bernstein's inequality (Boucheron, Lugosi, Massart 2013, Thm 2.10); Hoeffding's inequality",
+        "Jensen's inequality for the convex map v -> sigmoid'(sqrt(v)) (curvature of the logistic risk on the sphere)",
+        "Tripuraneni, Jordan, Jin (2020): task diversity transfers the source error to the frame",
+    ),
+    premises=(
+        "source_fit_excess <= 0",
+        "source_head_norm <= c_w*(1 + 1e-9)",
+        "source_delta_norm <= delta0*(1 + 1e-9) + 1e-12",
+        "source_truth_norm <= (c_w + delta0)*(1 + 1e-9)",
+        "head_norm <= c_w*(1 + 1e-9)",
+        "ft_head_bound <= c_w*(1 + 1e-12)",
+        "ft_radius <= delta0*(1 + 1e-12)",
+        "delta_norm <= ft_radius*(1 + 1e-9) + 1e-12",
+        "target_perturbation_norm <= ft_radius*(1 + 1e-9) + 1e-12",
+        "target_head_norm <= head_scale*(1 + 1e-9)",
+        "comparator_gap <= 0",
+    ),
+)
+
+BOUNDS = (ADAPTREP_LOGISTIC, ADAPTREP_LOGISTIC_E2E, FINETUNE_LOGISTIC, LOGISTIC_ERM_CERTIFICATE, LOGISTIC_GAP_CERTIFICATE)

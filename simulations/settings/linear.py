@@ -27,7 +27,7 @@ import numpy as np
 
 from ..parameters import REQUIRED, Parameter, validate_float, validate_int, validate_spd
 from .base import Setting, SourceData, SourceTruth, TargetData, TargetTruth, check_covariance, check_rank
-from .sampling import diverse_heads, gaussian_inputs, random_frame, unit_vectors
+from .sampling import diverse_heads, equal_norm_heads, gaussian_inputs, random_frame, unit_vectors
 
 __all__ = ["LinearSetting", "COMMON_PARAMETERS", "draw_source_truth", "draw_target_truth"]
 
@@ -55,13 +55,17 @@ def draw_source_truth(rng: np.random.Generator, params: Mapping[str, Any], covar
 
     Notes
     -----
-    :math:`B^*` Haar-random, heads from :func:`~.sampling.diverse_heads`,
+    :math:`B^*` Haar-random, heads from :func:`~.sampling.diverse_heads` (or, when ``params`` has
+    ``heads="balanced"``, from :func:`~.sampling.equal_norm_heads`),
     :math:`v_t` of norm ``perturbation_fraction * delta0`` in uniform directions;
     drawn in this order.
     """
     d, k, T = params["d"], params["k"], params["T"]
     frame = random_frame(rng, d, k)
-    heads, nu = diverse_heads(rng, T, k, params["head_scale"], params["head_condition"])
+    if params.get("heads", "diverse") == "balanced":
+        heads, nu = equal_norm_heads(rng, T, k, params["head_scale"])
+    else:
+        heads, nu = diverse_heads(rng, T, k, params["head_scale"], params["head_condition"])
     perturbations = params["perturbation_fraction"] * params["delta0"] * unit_vectors(rng, T, d)
     return SourceTruth(frame=frame, heads=heads, perturbations=perturbations, covariance=covariance, nu=nu)
 

@@ -7,7 +7,10 @@ Labels :math:`y \in \{-1, +1\}` with
 .. math:: P(y = 1 \mid x) = \sigma(x^\top\theta_t),\qquad \theta_t = B^* w_t^* + v_t,\quad \|v_t\|_2 \le \delta_0,
 
 :math:`B^*`, the heads and the perturbations drawn exactly as in ``linear``
-(same parameters ``head_scale``, ``head_condition``, ``perturbation_fraction``).
+(same parameters ``head_scale``, ``head_condition``, ``perturbation_fraction``), or, with
+``heads="balanced"``, source heads of norm exactly ``head_scale`` and head covariance
+:math:`(h^2/k) I_k` (:func:`~.sampling.equal_norm_heads`; ``T`` a multiple of ``k``), so that a
+norm bound ``c_w >= head_scale`` holds for every source task.
 Inputs (parameter ``inputs``):
 
 * ``"gaussian"`` (default): :math:`x \sim N(0, \Sigma)` (``Sigma``, default identity);
@@ -39,7 +42,8 @@ Columns for the bounds' baselines, premises and certificates
 anti-aligned extreme point of the learner's declared class), ``fw_gap`` (exact
 optimality of ``estimator="erm"`` learners, logistic loss), ``class_distance``
 / ``target_class_distance`` (distance of the predictor / of the truth from the
-declared class) and, for sphere inputs with ``m >= d``, the certificate
+declared class), ``comparator_gap`` (target empirical loss of the predictor minus that of the
+frame comparator :func:`~simulations.logistic_certificates.frame_comparator`) and, for sphere inputs with ``m >= d``, the certificate
 ingredients ``cert_*``.
 """
 
@@ -49,7 +53,9 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
-from ..logistic_certificates import CERTIFICATE_COLUMNS, baseline_risks, certificate_ingredients, class_distance
+from ..logistic_certificates import (
+    CERTIFICATE_COLUMNS, baseline_risks, certificate_ingredients, class_distance, frame_comparator,
+)
 from ..losses import LogisticLoss
 from ..optimality import relative_fw_gap
 from ..parameters import Parameter, validate_choice, validate_float, validate_spd
@@ -78,6 +84,9 @@ LOGISTIC_PARAMETERS: dict[str, Parameter] = {
                             validate_float(0.0, low_open=True)),
     "head_condition": LinearSetting.PARAMETERS["head_condition"],
     "perturbation_fraction": LinearSetting.PARAMETERS["perturbation_fraction"],
+    "heads": Parameter("source heads: 'diverse' (spectrum set by head_condition, norms vary) or 'balanced' "
+                       "(every norm exactly head_scale, (1/T) sum_t w_t w_t' = (head_scale^2/k) I; T a multiple of k)",
+                       "diverse", validate_choice("diverse", "balanced")),
     "inputs": Parameter("input law: 'gaussian' (N(0, Sigma)) or 'sphere' (uniform on the sphere of radius R)",
                         "gaussian", validate_choice("gaussian", "sphere")),
     "R": Parameter("radius of the input sphere, a real > 0 (inputs='sphere' only; default sqrt(d))", None,
@@ -107,6 +116,13 @@ class LogisticSetting(Setting):
         if params["Sigma"] is not None and params["inputs"] == "sphere":
             raise ValueError("parameter 'Sigma' applies to inputs='gaussian' only (sphere inputs have covariance (R^2/d) I)")
         check_covariance(params)
+        if params["heads"] == "balanced":
+            if params["T"] % params["k"]:
+                raise ValueError(f"parameter 'T' must be a multiple of k = {params['k']} with heads='balanced'; "
+                                 f"got T={params['T']}")
+            if params["head_condition"] != 1.0:
+                raise ValueError("parameter 'head_condition' applies to heads='diverse' only (balanced heads have "
+                                 f"condition 1); got head_condition={params['head_condition']}")
         complete_sphere_radius(params)
         complete_head_bound(params)
         return params
@@ -179,7 +195,8 @@ class LogisticSetting(Setting):
         return out
 
     def _class_columns(self, truth: SourceTruth, target: TargetTruth, data: TargetData, learner: Any) -> dict[str, float]:
-        """``baseline_*``, ``fw_gap``, ``class_distance``, ``target_class_distance`` and ``cert_*`` of one learner."""
+        """``baseline_*``, ``fw_gap``, ``class_distance``, ``target_class_distance``, ``comparator_gap`` and
+        ``cert_*`` of one learner."""
         nan = float("nan")
         theta_hat, theta = learner.theta_, target.theta
         cls = learner.fine_tuning_class()
@@ -192,6 +209,11 @@ class LogisticSetting(Setting):
                                          cls.head_bound, cls.radius) if cls.estimator == "erm" else nan)
         out["class_distance"] = class_distance(theta_hat, cls.frame, cls.head_bound, cls.radius)
         out["target_class_distance"] = class_distance(theta, cls.frame, cls.head_bound, cls.radius)
+        out["comparator_gap"] = nan
+        if cls.frame is not None and np.isfinite(cls.radius):
+            comparator = frame_comparator(theta, target.shared, cls.frame, cls.radius)
+            out["comparator_gap"] = (empirical_logistic_loss(data.X, data.y, theta_hat)
+                                     - empirical_logistic_loss(data.X, data.y, comparator))
         if self.sphere:
             out.update(certificate_ingredients(data.X, data.y, theta_hat, theta, R, cls))
         else:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..solvers.linalg import orthonormal_frame
 
-__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "sphere_inputs", "diverse_heads", "task_diversity"]
+__all__ = ["unit_vectors", "random_frame", "gaussian_inputs", "sphere_inputs", "diverse_heads", "equal_norm_heads", "task_diversity"]
 
 
 def unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
@@ -57,6 +57,29 @@ def diverse_heads(rng: np.random.Generator, T: int, k: int, scale: float, condit
     spectrum = spectrum * scale**2 / spectrum.sum()
     W = np.sqrt(T) * (U * np.sqrt(spectrum)) @ Vt
     return W.T, task_diversity(W.T)
+
+
+def equal_norm_heads(rng: np.random.Generator, T: int, k: int, scale: float) -> tuple[np.ndarray, float]:
+    r"""Heads of norm exactly ``scale`` with :math:`\frac1T W W^\top = (\text{scale}^2/k) I_k`.
+
+    :math:`w_t = \pm\,\text{scale}\; Q e_{t \bmod k}` with :math:`Q` a Haar rotation of
+    :math:`R^k` and the sign alternating from one block of ``k`` tasks to the next; ``T`` must be a
+    multiple of ``k``.  Every head then has the same norm, so a norm bound ``c_w >= scale`` holds for
+    all of them (the ``logistic`` setting's ``heads="balanced"``).
+
+    Returns
+    -------
+    heads : ndarray, shape (T, k)
+    nu : float
+        Realised diversity, :math:`\text{scale}^2/k` up to rounding.
+    """
+    if T % k:
+        raise ValueError(f"parameter 'T' must be a multiple of k = {k} for equal-norm balanced heads; got T={T}")
+    Q = random_frame(rng, k, k)
+    idx = np.arange(T) % k
+    signs = np.where((np.arange(T) // k) % 2 == 0, 1.0, -1.0)
+    heads = scale * signs[:, None] * Q[:, idx].T
+    return heads, task_diversity(heads)
 
 
 def task_diversity(heads: np.ndarray) -> float:

@@ -21,6 +21,8 @@ VALID: dict[str, dict[str, float]] = {
                                  head_scale=1.0),
     "adaptrep-linear-e2e": dict(d=10, k=2, T=100, n=2000, m=100, sigma=0.5, nu=0.5, delta0=0.02, fail_prob=0.05,
                                 head_scale=1.0),
+    "adaptrep-logistic-e2e": dict(d=4, k=1, T=20, n=40000, m=100000, nu=1.0, delta0=0.02, c_w=1.2, R=2.0,
+                                  fail_prob=0.05, head_scale=1.0),
     "target-only": dict(d=10, m=21, sigma=2),
     "oracle-head": dict(k=3, m=14, sigma=1),
     "frozen-lower-bias": dict(eps=0.2),

@@ -208,3 +208,20 @@ def test_the_index_lists_every_bound():
         assert rows[name][2] == b.kind, name
         assert rows[name][3] == ("explicit" if b.explicit else "rate only"), name
         assert rows[name][5] == (", ".join(f"`{c}`" for c in b.conditions) or "-"), name
+
+
+def test_compare_excludes_a_bound_where_a_premise_the_constants_decide_fails():
+    """frozenrep-shared-e2e assumes delta0 = 0 (premise "delta0 <= 0"): compared with adaptrep-linear-e2e at
+    delta0 = 0.02 its row is NaN and the comparison says why; at delta0 = 0 it is shown.  Premises on per-replicate
+    columns (source_fit_excess ...) are not decided here."""
+    point = dict(d=10, k=2, T=200, n=2000, sigma=0.5, nu=0.5, fail_prob=0.05, head_scale=1.0)
+    bounds = [get_bound("adaptrep-linear-e2e"), get_bound("frozenrep-shared-e2e")]
+    c = compare(bounds, "m", [100, 200], delta0=0.02, **point)
+    assert np.isnan(c.table["frozenrep-shared-e2e"]).all() and np.isfinite(c.table["adaptrep-linear-e2e"]).all()
+    assert c.excluded == {"frozenrep-shared-e2e": ("delta0 <= 0 (at delta0=0.02)",)}
+    assert "not applicable where its premise fails: delta0 <= 0" in c.text()
+    assert c.to_dict()["excluded"] == {"frozenrep-shared-e2e": ["delta0 <= 0 (at delta0=0.02)"]}
+    c0 = compare(bounds, "m", [100, 200], delta0=0.0, **point)
+    assert not c0.excluded and np.isfinite(c0.table["frozenrep-shared-e2e"]).all()
+    with pytest.raises(ValueError, match="premises failing"):
+        compare(bounds, "m", [3], delta0=0.02, **point)     # m = 3: outside adaptrep-linear-e2e's domain

@@ -87,6 +87,8 @@ NOT_MONOTONE = {
     ("frozen-lower-e2e", "delta0"): "a larger delta0 widens the eigen-gap but enlarges the cross term delta0 tau: "
                                     "both directions occur",
     ("adaptrep-linear-e2e", "T"): "as frozenrep-shared-e2e's (the union bound over the T designs)",
+    ("adaptrep-logistic-e2e", "T"): "the matrix-Bernstein branch of the source complexity grows like sqrt(log(d + T)) "
+                                    "once T > d while the McDiarmid terms fall: a random search finds both directions",
     ("adaptrep-linear-e2e", "k"): "the perturbation's head term has sqrt(k) + sqrt(d - k), which falls in k for "
                                   "k > d/2 (found: d = 15, k = 14 -> 15 lowers the bound by 1.5e-5 relative)",
 }

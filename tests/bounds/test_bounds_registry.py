@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 NAMES = ["finetune-step", "finetune-linear", "adaptrep-linear", "adaptrep-linear-rate",
          "frozenrep-shared", "frozenrep-shared-e2e", "adaptrep-linear-e2e", "target-only", "oracle-head", "frozen-lower-bias",
-         "frozen-lower-bayes", "target-only-bayes", "gd-radius", "adaptrep-logistic",
+         "frozen-lower-bayes", "target-only-bayes", "gd-radius", "adaptrep-logistic", "adaptrep-logistic-e2e",
          "network-finetune", "finetune-logistic", "gd-radius-observed", "adaptrep-network-rate",
          "logistic-erm-certificate", "logistic-gap-certificate",
          "network-head-exact", "network-head-exact-test", "head-only-exact", "head-only-insample",

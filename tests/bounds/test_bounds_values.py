@@ -31,6 +31,19 @@ _AU = min(1.0, math.sqrt((_AD + 2 * 0.02 * 10) ** 2 / (100 * 0.5))) + 0.02
 AE_REP = (_AU + 0.02) ** 2
 AE_HEAD = (math.sqrt(_AU ** 2 + 0.25) * (math.sqrt(2) + _T6) + 0.02 * (math.sqrt(2) + math.sqrt(8) + _T6)) ** 2 \
     / (10 - math.sqrt(2) - _T6) ** 2
+# adaptrep-logistic-e2e at d=4, k=1, T=20, n=4e4, m=1e5, nu=1, delta0=0.02, c_w=1.2, h=1, R=2, p=0.05
+# (docs/theory/adaptrep-logistic-e2e.md): x = log 80, r = 1.22, W = 2.44, N = 8e5, R^2/d = 1, V = 14/25;
+# Rad = min(shared branch c_w sqrt(Tk) R (sqrt(2 n 5 log 24) + log(24)/3)/N, single-task c_w R/sqrt(n)) + delta0 R/sqrt(n)
+_LX, _LW, _LN = math.log(80), 2.44, 8e5
+_LRAD = min(1.2 * math.sqrt(20) * 2 * (math.sqrt(2 * 4e4 * 5 * math.log(24)) + math.log(24) / 3) / _LN,
+            1.2 * 2 / 200) + 0.02 * 2 / 200
+_LMC = _LW * math.sqrt(_LX / (2 * _LN))
+_LEPS = 2 * _LRAD + _LMC + min(_LMC, math.sqrt(2 * 0.56 * _LX / _LN) + _LW * _LX / (3 * _LN))
+_LPHI = math.exp(-_LW * math.sqrt(0.5)) / (1 + math.exp(-_LW * math.sqrt(0.5))) ** 2    # u = r R sqrt(3/6)
+_LFRAME = (math.sqrt(40 * _LEPS / _LPHI) + 0.04 * math.sqrt(20)) ** 2 / 20
+LE = {"finetune": 4 * (1.2 * 0.5 + 0.02) / math.sqrt(1e5), "confidence": _LW * math.sqrt(_LX / 2e5),
+      "comparator": min(_LW * math.sqrt(_LX / 2e5), _LW * math.sqrt(2 * _LX / 4e5) + _LW * _LX / 3e5),
+      "representation": min(1.0, _LFRAME) / 8}
 # frozen-lower-e2e at d=10, k=2, T=20, n=1e10, sigma=1, delta0=1, p=0.05 (docs/theory/frozen-lower-e2e.md):
 _FA = (math.sqrt(10) + math.sqrt(2 * math.log(80 / 0.05))) / 1e5
 _FKAPPA = 1 - (1 - _FA) ** 2 / (1 + _FA) ** 2
@@ -89,6 +102,7 @@ HAND = {
     "frozenrep-shared-e2e": (FR_E2E_REP + FR_E2E_HEAD, {"representation": FR_E2E_REP, "head": FR_E2E_HEAD}),
     "frozen-lower-e2e": (FL_E2E, {"bias": FL_E2E}),
     "adaptrep-linear-e2e": (AE_REP + AE_HEAD, {"representation": AE_REP, "head": AE_HEAD}),
+    "adaptrep-logistic-e2e": (sum(LE.values()), LE),
     # 4*10/(21 - 11)
     "target-only": (4.0, {"variance": 4.0}),
     # 3/(14 - 4)

@@ -125,10 +125,37 @@ def test_logistic_setting_draws():
 @pytest.mark.parametrize("bad, name", [
     ({"k": 7}, "'k'"), ({"inputs": "cube"}, "'inputs'"), ({"R": 2.0}, "'R'"),
     ({"c_w": 0.5}, "'c_w'"), ({"Sigma": np.eye(6), "inputs": "sphere"}, "'Sigma'"), ({"sigma": 1.0}, "'sigma'"),
+    ({"heads": "equal"}, "'heads'"), ({"heads": "balanced", "T": 3}, "'T'"),
+    ({"heads": "balanced", "T": 4, "head_condition": 2.0}, "'head_condition'"),
 ])
 def test_logistic_validation_names_parameter(bad, name):
     with pytest.raises(ValueError, match=name):
         make_setting("logistic", {**dict(d=6, k=2, T=3, n=5, m=5), **bad})
+
+
+@pytest.mark.parametrize("k, T", [(1, 5), (2, 8), (3, 6)])
+def test_balanced_heads_have_equal_norms_and_exact_diversity(k, T):
+    """heads='balanced': every source head has norm head_scale and (1/T) W W' = (h^2/k) I (so nu = h^2/k and a norm
+    bound c_w = h holds for every task); the target is drawn as before, with head norm h."""
+    s = make_setting("logistic", dict(d=6, k=k, T=T, n=5, m=5, heads="balanced", head_scale=1.3, c_w=1.3))
+    truth, _ = s.draw_sources(generator(np.random.SeedSequence(1)))
+    np.testing.assert_allclose(np.linalg.norm(truth.heads, axis=1), 1.3, rtol=1e-12)
+    np.testing.assert_allclose(truth.heads.T @ truth.heads / T, 1.3 ** 2 / k * np.eye(k), atol=1e-12)
+    assert truth.nu == pytest.approx(1.3 ** 2 / k, rel=1e-12)
+    target, _ = s.draw_target(generator(np.random.SeedSequence(2)), truth, None)
+    assert np.linalg.norm(target.head) == pytest.approx(1.3, rel=1e-12)
+    # the default ('diverse') heads vary in norm: the reason for the option
+    d_truth, _ = make_setting("logistic", dict(d=6, k=k, T=40, n=5, m=5)).draw_sources(generator(0))
+    assert np.ptp(np.linalg.norm(d_truth.heads, axis=1)) > 0.05
+
+
+def test_softplus_is_stable_and_equals_logaddexp():
+    from simulations.losses import softplus
+
+    z = np.concatenate([np.linspace(-50, 50, 1001), [-1e300, 1e300, 0.0, -0.0]])
+    np.testing.assert_allclose(softplus(z), np.logaddexp(0.0, z), rtol=1e-14, atol=1e-300)
+    assert softplus(np.inf) == np.inf and softplus(-np.inf) == 0.0 and np.isnan(softplus(np.nan))
+    assert isinstance(softplus(1.0), float) and softplus(np.zeros((2, 3))).shape == (2, 3)
 
 
 CASES = [  # (m, d, k, c_w, r): well-posed, separable (m < d), head bound active, r = 0, no head bound

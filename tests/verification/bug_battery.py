@@ -124,39 +124,55 @@ def _source_ignores_budget(mp):
     mp.setattr(AdaptRep, "_step_kwargs", kwargs)
 
 
-def _adaptrep_random_frame(mp):
-    """ADAPTREP's source step returns the initial frame of a random draw instead of the fitted one (a lost
+def _replace_frame_after_fit(mp, learner_class, seed):
+    """``learner_class``'s source step returns a random frame (from ``seed``) instead of the fitted one (a lost
     assignment): the heads and perturbations stored are the fitted ones."""
-    from simulations.learners.adaptrep import AdaptRep
-
-    original = AdaptRep.fit
+    original = learner_class.fit
 
     def fit(self, sources):
         out = original(self, sources)
         d, k = self.representation_.shape
-        rng = np.random.default_rng(12345)
-        self.representation_ = np.linalg.qr(rng.standard_normal((d, k)))[0]
+        self.representation_ = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, k)))[0]
         return out
 
-    mp.setattr(AdaptRep, "fit", fit)
+    mp.setattr(learner_class, "fit", fit)
 
 
-def _adaptrep_frame_tilted(mp):
-    """ADAPTREP's frame is tilted by 0.3 rad into a perpendicular direction after the fit, with the heads,
-    perturbations and objective left as they were (a stale frame)."""
+def _adaptrep_random_frame(mp):
+    """ADAPTREP's source step returns a random frame instead of the fitted one."""
     from simulations.learners.adaptrep import AdaptRep
 
-    original = AdaptRep.fit
+    _replace_frame_after_fit(mp, AdaptRep, 12345)
+
+
+def _tilt_frame_after_fit(mp, learner_class, angle=0.3):
+    """``learner_class``'s frame is tilted by ``angle`` rad into a perpendicular direction after the fit,
+    with the heads, perturbations and objective left as they were (a stale frame)."""
+    original = learner_class.fit
 
     def fit(self, sources):
         out = original(self, sources)
         B = self.representation_
         d, k = B.shape
         e = np.linalg.qr(np.hstack([B, np.eye(d)]))[0][:, k:k + k]     # k directions orthogonal to B
-        self.representation_ = np.cos(0.3) * B + np.sin(0.3) * e
+        self.representation_ = np.cos(angle) * B + np.sin(angle) * e
         return out
 
-    mp.setattr(AdaptRep, "fit", fit)
+    mp.setattr(learner_class, "fit", fit)
+
+
+def _adaptrep_frame_tilted(mp):
+    """ADAPTREP's frame is tilted by 0.3 rad after the fit (stale heads, perturbations and objective)."""
+    from simulations.learners.adaptrep import AdaptRep
+
+    _tilt_frame_after_fit(mp, AdaptRep)
+
+
+def _logistic_adaptrep_frame_tilted(mp):
+    """The logistic ADAPTREP's frame is tilted by 0.3 rad after the fit (stale heads and perturbations)."""
+    from simulations.learners.logistic import LogisticAdaptRep
+
+    _tilt_frame_after_fit(mp, LogisticAdaptRep)
 
 
 def _risk_understated(mp):
@@ -170,15 +186,7 @@ def _frozen_random_frame(mp):
     """FROZENREP's source step returns a random frame instead of the fitted one (a lost assignment)."""
     from simulations.learners.frozenrep import FrozenRep
 
-    original = FrozenRep.fit
-
-    def fit(self, sources):
-        out = original(self, sources)
-        d, k = self.representation_.shape
-        self.representation_ = np.linalg.qr(np.random.default_rng(54321).standard_normal((d, k)))[0]
-        return out
-
-    mp.setattr(FrozenRep, "fit", fit)
+    _replace_frame_after_fit(mp, FrozenRep, 54321)
 
 
 def _frozen_fit_on_few_tasks(mp):
@@ -270,6 +278,13 @@ def _hard_covariance_identity(mp):
     mp.setattr(LinearHardSetting, "covariance", property(lambda self: np.eye(self.params["d"])))
 
 
+def _logistic_adaptrep_random_frame(mp):
+    """The logistic ADAPTREP's source step returns a random frame instead of the fitted one."""
+    from simulations.learners.logistic import LogisticAdaptRep
+
+    _replace_frame_after_fit(mp, LogisticAdaptRep, 12345)
+
+
 def _logistic_target_on_permuted_labels(mp):
     import simulations.learners.logistic as logistic
 
@@ -351,6 +366,10 @@ BUGS = (
         _hard_covariance_identity),
     Bug("logistic-target-permuted-labels", "the logistic target step fitted on shifted labels", LOGISTIC,
         _logistic_target_on_permuted_labels),
+    Bug("logistic-adaptrep-random-frame", "the logistic ADAPTREP's source step returns a random frame instead of "
+        "the fitted one", LOGISTIC, _logistic_adaptrep_random_frame),
+    Bug("logistic-adaptrep-frame-tilted", "the logistic ADAPTREP's frame tilted by 0.3 rad after the fit (stale "
+        "heads)", LOGISTIC, _logistic_adaptrep_frame_tilted),
     Bug("logistic-risk-scaled", "the logistic excess risk reported 1.5x too large", LOGISTIC, _logistic_risk_scaled),
     Bug("network-target-permuted-labels", "the network target step fitted on shifted labels", NETWORK,
         _network_head_on_permuted_labels),
