@@ -17,6 +17,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .columns import EXTRA_COLUMNS as _EXTRA_COLUMNS
+from .losses import softplus
 from .registry import get_learner, make_learner, make_setting
 from .seeding import SeedLike, as_seed_sequence, child_seed, generator
 from .settings import Setting
@@ -156,7 +157,7 @@ def logistic_source_fit_columns(learner: Any, sources: Any, truth: Any) -> dict[
         out["source_delta_norm"] = float(np.max(np.linalg.norm(deltas, axis=1)))
     margins_hat = y * np.einsum("tnd,td->tn", X, thetas)
     margins_star = y * np.einsum("tnd,td->tn", X, truth.thetas)
-    out["source_fit_excess"] = float(np.mean(np.logaddexp(0.0, -margins_hat) - np.logaddexp(0.0, -margins_star)))
+    out["source_fit_excess"] = float(np.mean(softplus(-margins_hat) - softplus(-margins_star)))
     return out
 
 

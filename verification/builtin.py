@@ -419,7 +419,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
         Claim(
             id="c2-adaptrep-logistic-e2e",
             statement="C2 end to end (logistic): ADAPTREP (constrained form, radius delta0) on tasks sharing a "
-                      "frame exactly (delta0 = 0, full profile) or approximately (delta0 = 0.02), n = 10^4 d, inputs uniform on the sphere "
+                      "frame exactly (delta0 = 0, quick profile) or approximately (delta0 = 0.02), n = 10^4 d, inputs uniform on the sphere "
                       "of radius R = sqrt(d), equal-norm balanced heads (nu = head_scale^2/k, c_w = head_scale): "
                       "its excess logistic risk is at most adaptrep-logistic-e2e, a bound from the problem "
                       "constants alone, w.p. >= 1 - fail_prob (project-derived constants; a slow rate)",
@@ -427,7 +427,7 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
             params=dict(k=1, T=20, inputs="sphere", heads="balanced", head_scale=1.0, c_w=1.0, m=100000,
                         fail_prob=0.05),
             derived=dict(n="10000*d"),
-            sweep=dict(d=[3], delta0=[0.02]) if q else dict(d=[3, 5], delta0=[0.0, 0.02]),
+            sweep=dict(d=[3], delta0=[0.0, 0.02]) if q else dict(d=[3, 5], delta0=[0.02]),
             reps=20, covers=("C2",),
             **registered_bound("adaptrep-logistic-e2e", nu="head_scale**2/k",
                                premises=_premises_of("adaptrep-logistic-e2e") + ("head_condition <= 1",))),

@@ -114,15 +114,17 @@ def fit_logistic_frame(
         th = W @ B.T
         return th + D if D is not None else th
 
+    def predictions(th: np.ndarray) -> np.ndarray:
+        return np.matmul(X, th[:, :, None])[..., 0]                 # x_ti' theta_t, (T, n): batched BLAS
+
     def value(z: np.ndarray) -> float:
         B, W, D = unpack(z)
-        pred = np.einsum("tnd,td->tn", X, thetas(B, W, D))
-        return float(_LOSS.value(pred, y).mean())
+        return float(_LOSS.value(predictions(thetas(B, W, D)), y).mean())
 
     def value_grad(z: np.ndarray):
         B, W, D = unpack(z)
-        pred = np.einsum("tnd,td->tn", X, thetas(B, W, D))
-        G = np.einsum("tnd,tn->td", X, _LOSS.d1(pred, y)) / (T * n)
+        pred = predictions(thetas(B, W, D))
+        G = np.matmul(_LOSS.d1(pred, y)[:, None, :], X)[:, 0, :] / (T * n)       # sum_i l'_ti x_ti, (T, d)
         parts = [(G.T @ W).ravel(), (G @ B).ravel()]
         if use_delta:
             parts.append(G.ravel())
