@@ -424,8 +424,8 @@ def builtin_claims(profile: str = "quick") -> list[Claim]:
                       "its excess logistic risk is at most adaptrep-logistic-e2e, a bound from the problem "
                       "constants alone, w.p. >= 1 - fail_prob (project-derived constants; a slow rate)",
             setting="logistic", learner="adaptrep", check="upper-whp",
-            params=dict(k=1, T=20, inputs="sphere", heads="balanced", head_scale=1.0, c_w=1.0, m=100000,
-                        fail_prob=0.05),
+            params=dict(k=1, T=10 if q else 20, inputs="sphere", heads="balanced", head_scale=1.0, c_w=1.0,
+                        m=100000, fail_prob=0.05),
             derived=dict(n="10000*d"),
             sweep=dict(d=[3], delta0=[0.0, 0.02]) if q else dict(d=[3, 5], delta0=[0.02]),
             reps=20, covers=("C2",),

@@ -61,15 +61,16 @@ def _zero_predictor_excess(d, norm):
 def test_stated_regime_is_non_vacuous():
     """Sphere R = sqrt(d), k = 1, nu = h^2, 3 <= d <= 5, c_w = h in [1, 1.25], T >= 20, n >= 1e4 d, m >= 1e5,
     delta0 <= 0.02 h, fail_prob >= 0.01: bound <= 0.9 x the zero predictor's excess risk at ||theta_0|| = h - delta0
-    (the smallest norm a target can have)."""
-    worst = 0.0
-    for d, h, T, nmul, m, frac, p in itertools.product([3, 4, 5], [1.0, 1.1, 1.25], [20, 100], [1, 3], [10 ** 5, 10 ** 6],
-                                                       [0.0, 0.01, 0.02], [0.01, 0.05, 0.2]):
-        delta0 = frac * h
-        value = float(B.evaluate(d=d, k=1, T=T, n=10 ** 4 * d * nmul, m=m, nu=h ** 2, delta0=delta0, c_w=h,
-                                 R=math.sqrt(d), fail_prob=p, head_scale=h))
-        worst = max(worst, value / _zero_predictor_excess(d, h - delta0))
-    assert worst <= 0.9, worst
+    (the smallest norm a target can have); with T = 10 (the quick claim's): <= 0.93."""
+    for Ts, ceiling in [([20, 100], 0.9), ([10], 0.93)]:     # T = 10: the quick profile's claim
+        worst = 0.0
+        for d, h, T, nmul, m, frac, p in itertools.product([3, 4, 5], [1.0, 1.1, 1.25], Ts, [1, 3], [10 ** 5, 10 ** 6],
+                                                           [0.0, 0.01, 0.02], [0.01, 0.05, 0.2]):
+            delta0 = frac * h
+            value = float(B.evaluate(d=d, k=1, T=T, n=10 ** 4 * d * nmul, m=m, nu=h ** 2, delta0=delta0, c_w=h,
+                                     R=math.sqrt(d), fail_prob=p, head_scale=h))
+            worst = max(worst, value / _zero_predictor_excess(d, h - delta0))
+        assert worst <= ceiling, (Ts, worst)
 
 
 def test_outside_the_regime_it_is_vacuous():
