@@ -97,13 +97,29 @@ def source_objective_at_truth(truth: Any, sources: Any) -> float:
     return least_squares_objective(sources, thetas)
 
 
+def stored_source_predictors(learner: Any, n_tasks: int, dim: int) -> tuple[np.ndarray, np.ndarray | None] | None:
+    r"""The learner's stored source predictors :math:`\hat\theta_t = \hat B\hat w_t + \hat\delta_t`, shape (T, d),
+    and its perturbations (``None`` without), from ``representation_``, ``source_heads_`` and ``source_deltas_``;
+    ``None`` for a learner that stores no source fit of this shape."""
+    frame = getattr(learner, "representation_", None)
+    heads = getattr(learner, "source_heads_", None)
+    if frame is None or heads is None or np.shape(frame)[0] != dim or np.shape(heads)[0] != n_tasks:
+        return None
+    thetas = np.asarray(heads) @ np.asarray(frame).T
+    deltas = getattr(learner, "source_deltas_", None)
+    return (thetas if deltas is None else thetas + deltas), deltas
+
+
+def _max_row_norm(rows: np.ndarray | None) -> float:
+    return 0.0 if rows is None else float(np.max(np.linalg.norm(rows, axis=1)))
+
+
 def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
                        comparator_objective: float | None = None) -> dict[str, float]:
     r"""``source_fit_excess``, ``source_delta_norm`` and ``comparator_fit_excess`` of a least-squares source fit.
 
     The objective is recomputed from the learner's stored source predictors
-    :math:`\hat\theta_t = \hat B \hat w_t + \hat\delta_t` (``representation_``,
-    ``source_heads_``, ``source_deltas_``), not read from its ``objective_``, so a
+    (:func:`stored_source_predictors`), not read from its ``objective_``, so a
     premise on it does not rest on the learner's own report:
     ``source_fit_excess`` :math:`= \frac{1}{Tn}\sum_t\|y_t - X_t\hat\theta_t\|^2 -` the same at the truth,
     ``source_delta_norm`` :math:`= \max_t \|\hat\delta_t\|` (0 without perturbations),
@@ -112,52 +128,41 @@ def source_fit_columns(learner: Any, sources: Any, truth_objective: float,
     A learner that stores no source predictors falls back to its ``objective_`` (and NaN for the others).
     """
     nan = float("nan")
-    frame = getattr(learner, "representation_", None)
-    heads = getattr(learner, "source_heads_", None)
-    T, d = sources.n_tasks, sources.dim
-    if frame is None or heads is None or np.shape(frame)[0] != d or np.shape(heads)[0] != T:
+    stored = stored_source_predictors(learner, sources.n_tasks, sources.dim)
+    if stored is None:
         return {"source_fit_excess": float(learner.objective_) - truth_objective, "source_delta_norm": nan,
                 "comparator_fit_excess": nan}
-    thetas = np.asarray(heads) @ np.asarray(frame).T
-    deltas = getattr(learner, "source_deltas_", None)
-    norm = 0.0
-    if deltas is not None:
-        thetas = thetas + deltas
-        norm = float(np.max(np.linalg.norm(deltas, axis=1)))
+    thetas, deltas = stored
     fit = least_squares_objective(sources, thetas)
-    return {"source_fit_excess": fit - truth_objective, "source_delta_norm": norm,
+    return {"source_fit_excess": fit - truth_objective, "source_delta_norm": _max_row_norm(deltas),
             "comparator_fit_excess": nan if comparator_objective is None else fit - comparator_objective}
 
 
-def logistic_source_fit_columns(learner: Any, sources: Any, truth: Any) -> dict[str, float]:
+def logistic_source_loss(sources: Any, thetas: np.ndarray) -> float:
+    r"""Mean source logistic loss :math:`\frac{1}{Tn}\sum_{t,i}\log(1 + e^{-y_{ti}x_{ti}^\top\theta_t})`."""
+    margins = sources.y * np.matmul(sources.X, np.asarray(thetas, dtype=float)[:, :, None])[..., 0]
+    return float(np.mean(softplus(-margins)))
+
+
+def logistic_source_fit_columns(learner: Any, sources: Any, truth: Any, truth_loss: float) -> dict[str, float]:
     r"""``source_fit_excess``, ``source_head_norm``, ``source_delta_norm`` and ``source_truth_norm`` of a
     logistic source fit, recomputed from the learner's stored source predictors.
 
-    ``source_fit_excess`` :math:`= \frac{1}{Tn}\sum_{t,i}[\ell(y_{ti}x_{ti}^\top\hat\theta_t) -
-    \ell(y_{ti}x_{ti}^\top\theta^*_t)]`, :math:`\ell(z) = \log(1 + e^{-z})`, with
-    :math:`\hat\theta_t = \hat B\hat w_t + \hat\delta_t`; ``source_head_norm`` :math:`= \max_t\|\hat w_t\|`,
-    ``source_delta_norm`` :math:`= \max_t\|\hat\delta_t\|` and ``source_truth_norm``
-    :math:`= \max_t\|\theta^*_t\|`.  NaN for a learner that stores no source predictors.
+    ``source_fit_excess`` = :func:`logistic_source_loss` at :math:`\hat\theta_t = \hat B\hat w_t + \hat\delta_t`
+    minus ``truth_loss`` (the same at the truth, computed once per replicate); ``source_head_norm``
+    :math:`= \max_t\|\hat w_t\|`, ``source_delta_norm`` :math:`= \max_t\|\hat\delta_t\|` and
+    ``source_truth_norm`` :math:`= \max_t\|\theta^*_t\|`.  NaN for a learner that stores no source predictors.
     """
     nan = float("nan")
     out = {"source_fit_excess": nan, "source_head_norm": nan, "source_delta_norm": nan,
-           "source_truth_norm": float(np.max(np.linalg.norm(truth.thetas, axis=1)))}
-    frame = getattr(learner, "representation_", None)
-    heads = getattr(learner, "source_heads_", None)
-    X, y = sources.X, sources.y
-    T, _, d = X.shape
-    if frame is None or heads is None or np.shape(frame)[0] != d or np.shape(heads)[0] != T:
+           "source_truth_norm": _max_row_norm(truth.thetas)}
+    stored = stored_source_predictors(learner, sources.n_tasks, sources.dim)
+    if stored is None:
         return out
-    thetas = np.asarray(heads) @ np.asarray(frame).T
-    deltas = getattr(learner, "source_deltas_", None)
-    out["source_head_norm"] = float(np.max(np.linalg.norm(heads, axis=1)))
-    out["source_delta_norm"] = 0.0
-    if deltas is not None:
-        thetas = thetas + deltas
-        out["source_delta_norm"] = float(np.max(np.linalg.norm(deltas, axis=1)))
-    margins_hat = y * np.einsum("tnd,td->tn", X, thetas)
-    margins_star = y * np.einsum("tnd,td->tn", X, truth.thetas)
-    out["source_fit_excess"] = float(np.mean(softplus(-margins_hat) - softplus(-margins_star)))
+    thetas, deltas = stored
+    out["source_head_norm"] = _max_row_norm(learner.source_heads_)
+    out["source_delta_norm"] = _max_row_norm(deltas)
+    out["source_fit_excess"] = logistic_source_loss(sources, thetas) - truth_loss
     return out
 
 
@@ -195,7 +200,9 @@ def run_replicate(
                 comparator_objective = None if comparator is None else frame_objective(sources, comparator)
             extra.update(source_fit_columns(learner, sources, truth_objective, comparator_objective))
         elif setting.family == "logistic":
-            extra.update(logistic_source_fit_columns(learner, sources, truth))
+            if truth_objective is None:
+                truth_objective = logistic_source_loss(sources, truth.thetas)
+            extra.update(logistic_source_fit_columns(learner, sources, truth, truth_objective))
         extra.update({col: evaluated.pop(col) for col in EXTRA_COLUMNS if col in evaluated})
         rows.append(
             {

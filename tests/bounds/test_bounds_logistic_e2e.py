@@ -190,7 +190,7 @@ def test_deterministic_steps_on_adaptrep_draws(seed, delta0):
 def test_premise_columns_on_a_replicate():
     """The premise columns the bound reads are produced for the logistic ADAPTREP, hold on a correct run, and
     source_fit_excess is recomputed (a stale frame makes it positive)."""
-    from simulations.montecarlo import logistic_source_fit_columns, run_monte_carlo
+    from simulations.montecarlo import logistic_source_fit_columns, logistic_source_loss, run_monte_carlo
 
     df = run_monte_carlo("logistic", ["adaptrep"], dict(d=3, k=1, T=4, n=3000, m=500, inputs="sphere",
                                                         heads="balanced", c_w=1.0, delta0=0.02), reps=2, seed=5)
@@ -201,8 +201,9 @@ def test_premise_columns_on_a_replicate():
                                             c_w=1.0, delta0=0.02))
     truth, sources = setting.draw_sources(generator(0))
     learner = make_learner("adaptrep", setting, truth).fit(sources)
-    assert logistic_source_fit_columns(learner, sources, truth)["source_fit_excess"] < 0
+    truth_loss = logistic_source_loss(sources, truth.thetas)
+    assert logistic_source_fit_columns(learner, sources, truth, truth_loss)["source_fit_excess"] < 0
     B = learner.representation_
     e = np.linalg.qr(np.hstack([B, np.eye(3)]))[0][:, 1:2]
     learner.representation_ = math.cos(0.3) * B + math.sin(0.3) * e
-    assert logistic_source_fit_columns(learner, sources, truth)["source_fit_excess"] > 0
+    assert logistic_source_fit_columns(learner, sources, truth, truth_loss)["source_fit_excess"] > 0
